@@ -1,0 +1,14 @@
+select
+    article_id,
+    source_path,
+    title,
+    body,
+    boilerplate,
+    encoding,
+    published_date,
+    published_date_method,
+    published_date_note,
+    length(body) as body_chars,
+    run_id,
+    loaded_at
+from {{ source('raw', 'articles') }}

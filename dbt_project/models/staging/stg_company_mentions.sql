@@ -1,0 +1,11 @@
+select
+    mention_id,
+    article_id,
+    sentence_idx,
+    char_start,
+    char_end,
+    surface,
+    alias,
+    company_id,
+    run_id
+from {{ source('raw', 'company_mentions') }}

@@ -1,0 +1,21 @@
+select
+    figure_id,
+    article_id,
+    sentence_idx,
+    char_start,
+    char_end,
+    surface,
+    kind,
+    metric_type,
+    value,
+    unit,
+    currency,
+    scale,
+    qualifier,
+    count_noun,
+    value_date,
+    alt_date,
+    year_inferred,
+    company_id,
+    run_id
+from {{ source('raw', 'figures') }}

@@ -1,0 +1,102 @@
+"""The nightly Prefect flow: ingest -> extract -> dbt build -> validate -> publish.
+
+Glue only: every task is one call into `finnews.pipeline`. Run it with
+`python -m flows.nightly [--input-dir DIR] [--warehouse-dir DIR]` or `make run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from finnews import pipeline
+from finnews.config import Settings
+from finnews.dbt_build import DbtResult
+from finnews.gate import GateFailed, GateResult
+from finnews.ingest import IngestResult
+from finnews.publish import PublishResult
+from finnews.runs import new_run_id, warehouse_lock
+
+# File-touching stages may hit a transient error (a file still being written, a lock
+# released a moment late): retry those; a failed audit is a verdict and is never retried.
+_IO = {"retries": 2, "retry_delay_seconds": [2, 10], "cache_policy": NO_CACHE}
+
+
+@task(name="ingest", **_IO)
+def ingest_task(settings: Settings, run_id: str) -> IngestResult:
+    return pipeline.ingest(settings, run_id)
+
+
+@task(name="extract", **_IO)
+def extract_task(settings: Settings, run_id: str) -> dict[str, int]:
+    return pipeline.extract(settings, run_id)
+
+
+@task(name="dbt-build", cache_policy=NO_CACHE)
+def build_task(settings: Settings, run_id: str) -> DbtResult:
+    return pipeline.build(settings, run_id)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(settings: Settings, run_id: str) -> GateResult:
+    return pipeline.validate(settings, run_id)
+
+
+@task(name="publish", **_IO)
+def publish_task(settings: Settings, run_id: str) -> PublishResult:
+    return pipeline.publish_marts(settings, run_id)
+
+
+@flow(name="finnews-nightly", log_prints=True)
+def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> dict[str, Any]:
+    """Load new articles, extract, build the marts, audit them, publish if the audit passed."""
+    settings = Settings.resolve(input_dir, warehouse_dir)
+    run_id = new_run_id()
+    summary = pipeline.RunSummary(run_id)
+    with warehouse_lock(settings.warehouse_dir):
+        pipeline.begin(settings, run_id)
+        try:
+            summary.counts.update(ingest_task(settings, run_id).as_dict())
+            summary.counts.update(extract_task(settings, run_id))
+            dbt = build_task(settings, run_id)
+            summary.counts.update(dbt_models=dbt.models, dbt_tests=dbt.tests_passed)
+            gate = validate_task(settings, run_id)
+            summary.counts.update(checks_passed=gate.n_passed, checks_failed=len(gate.failed))
+            if not gate.passed:
+                summary.failed_checks = [o.label for o in gate.failed]
+                raise GateFailed(gate)
+            summary.published_tables = publish_task(settings, run_id).tables
+            summary.counts["published"] = True
+            summary.status = "completed"
+        except Exception as exc:
+            summary.status = "failed"
+            summary.counts.setdefault("published", False)
+            summary.message = f"{type(exc).__name__}: {exc}"[:4000]
+            raise
+        finally:
+            pipeline.finish(settings, summary)
+            print(summary.render())
+    return summary.as_dict()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input-dir", help="drop folder of articles (default: seeds/)")
+    parser.add_argument(
+        "--warehouse-dir", help="where work/published files go (default: warehouse/)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        nightly(input_dir=args.input_dir, warehouse_dir=args.warehouse_dir)
+    except Exception as exc:  # the flow already logged and recorded it
+        print(f"nightly run failed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

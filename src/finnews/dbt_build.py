@@ -1,0 +1,75 @@
+"""Run `dbt build` (seeds, models, tests) against the writer's file, in a child process.
+
+A child process, not dbtRunner in-process: dbt-duckdb keeps its DuckDB instance open for the
+life of the process, which would block every later connection with other settings (the
+gate's read-only one, the publisher's). The child exits and releases the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class DbtBuildError(RuntimeError):
+    """dbt build failed: a model errored or a dbt test did not pass."""
+
+
+@dataclass(frozen=True)
+class DbtResult:
+    models: int
+    tests_passed: int
+    failures: list[str] = field(default_factory=list)
+
+
+def _dbt_executable() -> list[str]:
+    script = Path(sys.executable).with_name("dbt")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from dbt.cli.main import cli; cli()"]
+
+
+def _failures(run_results: dict) -> list[str]:
+    return [
+        f"{r['unique_id']}: {r['status']}" + (f" ({r['message']})" if r.get("message") else "")
+        for r in run_results.get("results", [])
+        if r["status"] not in ("success", "pass")
+    ]
+
+
+def dbt_build(
+    project_dir: Path, work_db: Path, artifacts_dir: Path, memory_limit: str
+) -> DbtResult:
+    """Build every model and run every dbt test; raise DbtBuildError naming what failed."""
+    artifacts_dir.mkdir(parents=True, exist_ok=True)
+    target = artifacts_dir / "target"
+    env = {
+        **os.environ,
+        "FINNEWS_WORK_DB": str(work_db),
+        "FINNEWS_MEMORY_LIMIT": memory_limit,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    cmd = [
+        *_dbt_executable(), "build",
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
+        "--target-path", str(target),
+        "--log-path", str(artifacts_dir / "logs"),
+        "--no-partial-parse",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    (artifacts_dir / "dbt_output.log").write_text(proc.stdout + proc.stderr)
+    results_file = target / "run_results.json"
+    if not results_file.exists():
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise DbtBuildError(f"dbt build did not run (exit {proc.returncode}):\n{tail}")
+    run_results = json.loads(results_file.read_text())
+    failures = _failures(run_results)
+    if failures or proc.returncode != 0:
+        raise DbtBuildError("dbt build failed: " + "; ".join(failures or ["see dbt_output.log"]))
+    kinds = [r["unique_id"].split(".", 1)[0] for r in run_results["results"]]
+    return DbtResult(models=kinds.count("model"), tests_passed=kinds.count("test"))

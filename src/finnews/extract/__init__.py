@@ -1,0 +1,1 @@
+"""Extraction over frames of articles: sentences, figures, dates, company mentions, events."""

@@ -1,0 +1,48 @@
+"""Company mentions from the gazetteer (dbt seed `companies.csv`): names, aliases, inflections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from finnews.lexicon import alternation
+from finnews.spans import find_spans
+
+
+def load_gazetteer(path: Path) -> pl.DataFrame:
+    """The seed table, one row per company; `aliases` is a `|`-separated list."""
+    frame = pl.read_csv(path, infer_schema=False)
+    missing = {"company_id", "name", "aliases"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{path}: company seed lacks columns {sorted(missing)}")
+    return frame
+
+
+def alias_table(gazetteer: pl.DataFrame) -> pl.DataFrame:
+    """One row per (alias, company_id), the official name included."""
+    return (
+        gazetteer.select(
+            "company_id",
+            pl.concat_list(pl.col("name"), pl.col("aliases").fill_null("").str.split("|")).alias(
+                "alias"
+            ),
+        )
+        .explode("alias")
+        .with_columns(pl.col("alias").str.strip_chars())
+        .filter(pl.col("alias") != "")
+        .unique(["alias"], keep="first", maintain_order=True)
+    )
+
+
+def mention_pattern(aliases: pl.DataFrame) -> str:
+    # Genitive "Alibabas"; "Alibaba-Aktie" matches "Alibaba" because "-" is a word boundary.
+    return rf"\b(?P<alias>{alternation(aliases['alias'].to_list())})s?\b"
+
+
+def extract_mentions(
+    sentences: pl.LazyFrame, aliases: pl.DataFrame, keep: list[str]
+) -> pl.LazyFrame:
+    """Company mentions per sentence, with the company they resolve to."""
+    spans = find_spans(sentences, "text", mention_pattern(aliases), keep)
+    return spans.join(aliases.lazy(), on="alias", how="inner")

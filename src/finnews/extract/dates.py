@@ -1,0 +1,72 @@
+"""Calendar dates in German prose, with the year inferred from the publication date."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from finnews.lexicon import MONTHS, alternation
+from finnews.spans import find_spans
+
+# "19. Februar 2026", "18. oder 19. Februar", "25. November", "1. Feb."
+TEXT_DATE = (
+    r"\b(?P<day>\d{1,2})\.(?:\s*(?:oder|bis|und|/|-)\s*(?P<day2>\d{1,2})\.)?\s*"
+    rf"(?P<month_name>(?i:{alternation(MONTHS)}))(?:\s+(?P<year>(?:19|20)\d{{2}})\b)?"
+)
+# "21.11.2025"
+NUMERIC_DATE = r"\b(?P<day>\d{1,2})\.(?P<month_num>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"
+# "2026-02-19"
+ISO_DATE = r"\b(?P<year>(?:19|20)\d{2})-(?P<month_num>\d{2})-(?P<day>\d{2})\b"
+
+
+def ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """A date from integer parts; impossible dates (31 April) become null, not an error."""
+    return pl.format(
+        "{}-{}-{}",
+        year.cast(pl.String),
+        month.cast(pl.String).str.zfill(2),
+        day.cast(pl.String).str.zfill(2),
+    ).str.to_date("%Y-%m-%d", strict=False)
+
+
+def nearest_year_date(month: pl.Expr, day: pl.Expr, reference: pl.Expr) -> pl.Expr:
+    """The date with this day and month closest to `reference` (year before, same or after)."""
+    year = reference.dt.year()
+    candidates = [ymd(year + k, month, day) for k in (-1, 0, 1)]
+    distances = [(c - reference).dt.total_days().abs() for c in candidates]
+    best = pl.min_horizontal(distances)
+    chosen = pl.when(distances[1] == best).then(candidates[1])
+    chosen = chosen.when(distances[0] == best).then(candidates[0])
+    return chosen.otherwise(candidates[2])
+
+
+def resolve_date(day: pl.Expr, month: pl.Expr, year: pl.Expr, reference: pl.Expr) -> pl.Expr:
+    """An explicit year wins; otherwise the year is inferred from the reference date."""
+    explicit = ymd(year, month, day)
+    return (
+        pl.when(year.is_not_null())
+        .then(explicit)
+        .otherwise(nearest_year_date(month, day, reference))
+    )
+
+
+def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
+    """Date mentions in sentences: value_date, alt_date (for "18. oder 19."), year_inferred."""
+    # Diagonal concat: each pattern's missing groups (day2, month_name...) become nulls.
+    spans = pl.concat(
+        [find_spans(sentences, "text", p, keep) for p in (TEXT_DATE, NUMERIC_DATE, ISO_DATE)],
+        how="diagonal_relaxed",
+    )
+    month = pl.coalesce(
+        pl.col("month_num").cast(pl.Int32, strict=False),
+        pl.col("month_name")
+        .str.to_lowercase()
+        .replace_strict(MONTHS, default=None, return_dtype=pl.Int32),
+    )
+    day = pl.col("day").cast(pl.Int32)
+    year = pl.col("year").cast(pl.Int32)
+    reference = pl.col("published_date")
+    return spans.with_columns(
+        resolve_date(day, month, year, reference).alias("value_date"),
+        resolve_date(pl.col("day2").cast(pl.Int32), month, year, reference).alias("alt_date"),
+        year.is_null().alias("year_inferred"),
+    ).filter(pl.col("value_date").is_not_null() | reference.is_null())

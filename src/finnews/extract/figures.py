@@ -1,0 +1,76 @@
+"""Figures in sentences: amounts, percentages, counts, RSI readings, typed by metric."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
+from finnews.spans import find_spans
+
+# Metric taxonomy: first rule that holds wins. Each rule looks at the figure's kind/unit and
+# at the lower-cased sentence it stands in (`ctx`). Documented in docs/metrics.md.
+_SHARE_WORDS = r"\b(aktie|aktien|kurs|notiert|notierte|papier|titel|schloss|gehandelt)"
+_PRICE_MOVE = (
+    r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|kursgewinn|kursverlust|"
+    r"seit jahresbeginn|seit jahresanfang|wochensicht|auf jahressicht|rallye|rally|eingebrochen)"
+)
+
+
+def metric_type() -> pl.Expr:
+    ctx = pl.col("ctx")
+    kind = pl.col("kind")
+    money = kind == "amount"
+    pct = kind == "percent"
+    noun = pl.col("count_noun").fill_null("").str.to_lowercase()
+    rules: list[tuple[str, pl.Expr]] = [
+        ("rsi", kind == "index_points"),
+        ("share_price", money & pl.col("scale_factor").is_null() & ctx.str.contains(_SHARE_WORDS)),
+        ("price_change", pct & ctx.str.contains(_SHARE_WORDS) & ctx.str.contains(_PRICE_MOVE)),
+        ("macro_indicator", pct & ctx.str.contains(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
+        ("revenue", money & ctx.str.contains(r"umsatz|umsätze|erlös|einnahmen")),
+        ("marketing_spend", money & ctx.str.contains(r"marketing|kampagne|werbe")),
+        ("deal_value", money & ctx.str.contains(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
+        ("stake_purchase", money & ctx.str.contains(r"anteile|beteiligung")),
+        ("investment", money & ctx.str.contains(r"investier|investition|ausgaben|pumpen|capex")),
+        ("profit", money & ctx.str.contains(r"gewinn|ergebnis|ebit|überschuss")),
+        ("users", (kind == "count") & (noun.str.contains("nutzer|kunden|abonnenten") | ctx.str.contains("nutzer"))),
+        ("downloads", (kind == "count") & noun.str.contains("download")),
+        ("employees", (kind == "count") & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
+        ("segment_growth", pct & ctx.str.contains(r"wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger")),
+    ]  # fmt: skip
+    expr = pl.when(rules[0][1]).then(pl.lit(rules[0][0]))
+    for name, cond in rules[1:]:
+        expr = expr.when(cond).then(pl.lit(name))
+    return expr.otherwise(pl.lit("other"))
+
+
+METRIC_TYPES = [
+    "rsi", "share_price", "price_change", "macro_indicator", "revenue", "marketing_spend",
+    "deal_value", "stake_purchase", "investment", "profit", "users", "downloads", "employees",
+    "segment_growth", "other",
+]  # fmt: skip
+
+
+def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
+    # The evidence of an RSI reading is the number itself, the last token of the match.
+    return find_spans(sentences, "text", RSI, keep).with_columns(
+        (pl.col("char_end") - pl.col("number").str.len_chars().cast(pl.Int64)).alias("char_start"),
+        pl.col("number").alias("surface"),
+        pl.lit("index_points").alias("kind"),
+        pl.lit("index_points").alias("unit"),
+        german_number(pl.col("number")).alias("value"),
+        pl.lit(None, pl.Float64).alias("scale_factor"),
+        pl.lit(None, pl.String).alias("currency"),
+        pl.lit(None, pl.String).alias("count_noun"),
+    )
+
+
+def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
+    """Typed figures; offsets are relative to the sentence text (`text`)."""
+    amounts = normalize_figures(find_spans(sentences, "text", FIGURE, keep))
+    cols = [*keep, "char_start", "char_end", "surface", "kind", "value", "unit", "currency",
+            "scale_factor", "qualifier", "count_noun"]  # fmt: skip
+    both = pl.concat([amounts.select(cols), _rsi_spans(sentences, keep).select(cols)])
+    return both.with_columns(pl.col("text").str.to_lowercase().alias("ctx")).with_columns(
+        metric_type().alias("metric_type")
+    )

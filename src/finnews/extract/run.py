@@ -1,0 +1,153 @@
+"""Extraction over a frame of articles: the one entry point the pipeline calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from finnews.extract.companies import extract_mentions
+from finnews.extract.dates import extract_dates
+from finnews.extract.events import detect_events
+from finnews.extract.figures import extract_figures
+from finnews.extract.sentences import split_sentences
+
+_CTX = ["article_id", "sentence_idx", "sent_start", "text", "published_date"]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    sentences: pl.DataFrame
+    figures: pl.DataFrame
+    mentions: pl.DataFrame
+    events: pl.DataFrame
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "sentences": self.sentences.height,
+            "figures": self.figures.height,
+            "mentions": self.mentions.height,
+            "events": self.events.height,
+        }
+
+
+def _to_body_offsets(spans: pl.LazyFrame) -> pl.LazyFrame:
+    # Spans were found in sentence text; shift them to offsets into the article body.
+    return spans.with_columns(
+        pl.col("char_start") + pl.col("sent_start"), pl.col("char_end") + pl.col("sent_start")
+    )
+
+
+def _span_id(prefix: str) -> pl.Expr:
+    return pl.concat_str(
+        pl.col("article_id"), pl.lit(f":{prefix}:"), pl.col("char_start").cast(pl.String)
+    )
+
+
+def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """The most mentioned company of each article; ties go to the one named first."""
+    return (
+        mentions.group_by("article_id", "company_id")
+        .agg(pl.len().alias("n"), pl.col("char_start").min().alias("first"))
+        .sort(["article_id", "n", "first"], descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .agg(pl.col("company_id").first().alias("main_company_id"))
+    )
+
+
+def _subject_company(
+    figures: pl.LazyFrame, mentions: pl.LazyFrame, main: pl.LazyFrame
+) -> pl.LazyFrame:
+    """The company a figure is about: last one named before it in its sentence, else the
+    article's main company."""
+    before = (
+        figures.select("figure_id", "article_id", "sentence_idx", pl.col("char_start").alias("f"))
+        .join(
+            mentions.select("article_id", "sentence_idx", "char_start", "company_id"),
+            on=["article_id", "sentence_idx"],
+        )
+        .filter(pl.col("char_start") < pl.col("f"))
+        .sort("char_start")
+        .group_by("figure_id")
+        .agg(pl.col("company_id").last().alias("named_before"))
+    )
+    return (
+        figures.join(before, on="figure_id", how="left")
+        .join(main, on="article_id", how="left")
+        .with_columns(pl.coalesce("named_before", "main_company_id").alias("company_id"))
+        .drop("named_before", "main_company_id")
+    )
+
+
+def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extraction:
+    """Sentences, figures, dates, company mentions and events of `articles`.
+
+    `articles` needs article_id, body and published_date (may be null). Every span's
+    char_start/char_end index into `body`: body[char_start:char_end] == surface.
+    """
+    art = articles.lazy().select("article_id", "body", "published_date")
+    sentences = split_sentences(art).collect()
+    ctx = (
+        sentences.lazy()
+        .rename({"char_start": "sent_start"})
+        .join(art.select("article_id", "published_date"), on="article_id", how="left")
+        .select(_CTX)
+    )
+    mentions = (
+        _to_body_offsets(extract_mentions(ctx, aliases, _CTX))
+        .with_columns(_span_id("m").alias("mention_id"))
+        .select(
+            "mention_id",
+            "article_id",
+            "sentence_idx",
+            "char_start",
+            "char_end",
+            "surface",
+            "alias",
+            "company_id",
+        )  # fmt: skip
+        .collect()
+    )
+    main = _main_company(mentions.lazy())
+    amounts = _to_body_offsets(extract_figures(ctx, _CTX)).with_columns(
+        _span_id("f").alias("figure_id")
+    )
+    dates = _to_body_offsets(extract_dates(ctx, _CTX)).with_columns(
+        _span_id("d").alias("figure_id"),
+        pl.lit("date").alias("kind"),
+        pl.lit("date").alias("unit"),
+        pl.lit("date").alias("metric_type"),
+    )
+    figures = (
+        _subject_company(pl.concat([amounts, dates], how="diagonal_relaxed"), mentions.lazy(), main)
+        .select(
+            "figure_id",
+            "article_id",
+            "sentence_idx",
+            "char_start",
+            "char_end",
+            "surface",
+            "kind",
+            "metric_type",
+            "value",
+            "unit",
+            "currency",
+            pl.col("scale_factor").alias("scale"),
+            "qualifier",
+            "count_noun",
+            "value_date",
+            "alt_date",
+            "year_inferred",
+            "company_id",
+        )  # fmt: skip
+        .sort("article_id", "char_start")
+        .collect()
+    )
+    events = detect_events(
+        sentences.lazy().join(art.select("article_id", "published_date"), on="article_id"),
+        dates,
+        mentions.lazy(),
+        figures.lazy(),
+        main,
+    ).collect()
+    return Extraction(sentences=sentences, figures=figures, mentions=mentions, events=events)

@@ -1,0 +1,37 @@
+"""Sentence segmentation with character offsets, aware of German ordinals and abbreviations."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from finnews.lexicon import MONTHS, alternation
+from finnews.spans import find_spans
+
+_MONTH_WORDS = alternation([m for m in MONTHS if not m.endswith(".")])
+# A dot that does not end a sentence: abbreviations, "20.000", "19. Februar", "18. oder".
+_ABBREV = (
+    r"\b(?:Mrd|Mio|Bio|Tsd|ca|Nr|Dr|Prof|Inc|Corp|Co|Ltd|bzw|vgl|evtl|ggf|usw|etc|inkl|"
+    r"zzgl|St|Abs|Jan|Feb|Apr|Aug|Sept|Okt|Nov|Dez|z\.\s?B|u\.\s?a|d\.\s?h|o\.\s?ä)\."
+)
+_DIGIT_DOT = rf"\d\.(?:\d|\s+(?:[a-zäöüß]|(?i:{_MONTH_WORDS})|Quartal|Geschäftsquartal))"
+_CHAR = rf"(?:{_ABBREV}|{_DIGIT_DOT}|[^.!?…\n])"
+_FIRST = rf"(?:{_ABBREV}|{_DIGIT_DOT}|[^.!?…\s])"
+SENTENCE = rf"{_FIRST}{_CHAR}*(?:[.!?…]+[\"“”»«'’)]*)?"
+
+
+def split_sentences(articles: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per sentence: article_id, sentence_idx, char_start, char_end, text.
+
+    Newlines end sentences too, so headlines and bullet lines stand alone.
+    """
+    spans = find_spans(articles, "body", SENTENCE, ["article_id"])
+    trimmed = pl.col("surface").str.strip_chars_end()
+    return spans.select(
+        "article_id",
+        (pl.int_range(pl.len()).over("article_id")).cast(pl.Int32).alias("sentence_idx"),
+        "char_start",
+        (pl.col("char_end") - (pl.col("surface").str.len_chars() - trimmed.str.len_chars()))
+        .cast(pl.Int64)
+        .alias("char_end"),
+        trimmed.alias("text"),
+    )

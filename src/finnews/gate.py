@@ -1,0 +1,165 @@
+"""Great Expectations gate over the built models (write-audit-publish: the audit).
+
+Suites live as code in `expectations/*.py`. Each module exposes `CHECKS`, a list of
+`Check(name, query, build_suite)`: DuckDB runs the query (only the rows and columns the
+suite needs), GX validates the resulting pandas frame. GX's SQL data source over
+duckdb_engine returns no rows with DuckDB (every expectation errors), so it is not used.
+An expectation that raised is a failure with its exception, never a pass.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One GX suite validated against the rows of one DuckDB query."""
+
+    name: str
+    query: str
+    build_suite: Callable[[], Any]  # -> gx.ExpectationSuite
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    check: str
+    expectation: str
+    column: str | None
+    success: bool
+    errored: bool
+    detail: str
+
+    @property
+    def label(self) -> str:
+        col = f"({self.column})" if self.column else ""
+        return f"{self.check}: {self.expectation}{col}"
+
+
+@dataclass(frozen=True)
+class GateResult:
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.outcomes) and all(o.success for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success]
+
+    @property
+    def n_passed(self) -> int:
+        return sum(o.success for o in self.outcomes)
+
+    def summary(self) -> str:
+        if self.passed:
+            return f"all {len(self.outcomes)} expectations passed"
+        return "failed expectations: " + "; ".join(f"{o.label} [{o.detail}]" for o in self.failed)
+
+
+class GateFailed(RuntimeError):
+    """The audit did not pass: nothing is published."""
+
+    def __init__(self, result: GateResult):
+        super().__init__(result.summary())
+        self.result = result
+
+
+def load_checks(expectations_dir: Path) -> list[Check]:
+    """Every `CHECKS` list of every module in the expectations folder, in file order."""
+    modules = sorted(p for p in expectations_dir.glob("*.py") if not p.name.startswith("_"))
+    if not modules:
+        raise FileNotFoundError(f"no expectation suites in {expectations_dir}")
+    checks: list[Check] = []
+    for path in modules:
+        module = _import(path)
+        found = getattr(module, "CHECKS", None)
+        if not found:
+            raise ValueError(f"{path} defines no CHECKS")
+        checks.extend(found)
+    return checks
+
+
+def _import(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"finnews_expectations.{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _context() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _exception(result: Any) -> str | None:
+    """The message of an expectation that raised instead of reaching a verdict."""
+    info = result.exception_info or {}
+    entries = [info] if "raised_exception" in info else list(info.values())
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            return str(entry.get("exception_message") or "raised an exception")
+    return None
+
+
+def _detail(result: Any) -> str:
+    res = result.result or {}
+    if "unexpected_count" in res and res["unexpected_count"]:
+        sample = res.get("partial_unexpected_list") or []
+        return f"{res['unexpected_count']} unexpected, e.g. {sample[:3]}"
+    if "observed_value" in res:
+        return f"observed {res['observed_value']}"
+    return "ok" if result.success else "failed"
+
+
+def run_gate(con: duckdb.DuckDBPyConnection, checks: list[Check], out_dir: Path) -> GateResult:
+    """Validate every check; write the GX results as JSON under `out_dir`."""
+    context = _context()
+    source = context.data_sources.add_pandas("warehouse")
+    outcomes: list[ExpectationOutcome] = []
+    report: dict[str, Any] = {}
+    for check in checks:
+        frame = con.execute(check.query).df()
+        asset = source.add_dataframe_asset(check.name)
+        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
+            batch_parameters={"dataframe": frame}
+        )
+        validation = batch.validate(check.build_suite())
+        report[check.name] = {"rows": len(frame), "result": validation.to_json_dict()}
+        for res in validation.results:
+            error = _exception(res)
+            outcomes.append(
+                ExpectationOutcome(
+                    check=check.name,
+                    expectation=res.expectation_config.type,
+                    column=res.expectation_config.kwargs.get("column"),
+                    success=bool(res.success) and error is None,
+                    errored=error is not None,
+                    detail=f"error: {error}" if error else _detail(res),
+                )
+            )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "validation.json").write_text(json.dumps(report, indent=2, default=str))
+    result = GateResult(outcomes)
+    log.info("gate: %s", result.summary())
+    return result

@@ -1,0 +1,91 @@
+"""German number grammar and unit vocabulary, as data shared by regexes and value maps."""
+
+from __future__ import annotations
+
+# Number words that stand for a figure ("vier Billionen Dollar", "zehn Prozent").
+NUMBER_WORDS: dict[str, float] = {
+    "ein": 1, "eine": 1, "einen": 1, "einem": 1, "einer": 1, "zwei": 2, "drei": 3,
+    "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
+    "elf": 11, "zwölf": 12, "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50,
+    "hundert": 100, "tausend": 1000,
+}  # fmt: skip
+
+# Scale words: German "Billion" is 10^12 (the US "trillion").
+SCALES: dict[str, float] = {
+    "tausend": 1e3, "tsd.": 1e3,
+    "million": 1e6, "millionen": 1e6, "mio.": 1e6,
+    "milliarde": 1e9, "milliarden": 1e9, "mrd.": 1e9,
+    "billion": 1e12, "billionen": 1e12, "bio.": 1e12,
+}  # fmt: skip
+
+CURRENCIES: dict[str, str] = {
+    "euro": "EUR", "eur": "EUR", "€": "EUR",
+    "us-dollar": "USD", "dollar": "USD", "usd": "USD", "$": "USD",
+    "hongkong-dollar": "HKD", "hk-dollar": "HKD", "hkd": "HKD",
+    "yuan": "CNY", "renminbi": "CNY", "cny": "CNY", "rmb": "CNY",
+}  # fmt: skip
+
+PERCENT_UNITS: dict[str, str] = {
+    "prozent": "percent", "%": "percent",
+    "prozentpunkte": "percentage_points", "prozentpunkten": "percentage_points",
+}  # fmt: skip
+
+# Nouns that make a bare number a count ("20.000 robotischen Lieferfahrzeugen").
+COUNT_NOUNS: list[str] = [
+    "Nutzern",
+    "Nutzer",
+    "Kunden",
+    "Downloads",
+    "Fahrzeugen",
+    "Fahrzeuge",
+    "Rechenzentren",
+    "Regionen",
+    "Verfügbarkeitszonen",
+    "Mitarbeitern",
+    "Mitarbeiter",
+    "Beschäftigten",
+    "Beschäftigte",
+    "Stellen",
+    "Aktien",
+    "Filialen",
+    "Standorten",
+    "Standorte",
+    "Einheiten",
+    "Abonnenten",
+    "Geschäfte",
+    "Märkte",
+    "Länder",
+    "Ländern",
+]
+
+QUALIFIERS: list[str] = [
+    "umgerechnet rund",
+    "mehr als",
+    "weniger als",
+    "bis zu",
+    "rund",
+    "etwa",
+    "circa",
+    "ca.",
+    "über",
+    "knapp",
+    "gut",
+    "fast",
+    "nahezu",
+    "mindestens",
+    "höchstens",
+    "annähernd",
+]
+
+MONTHS: dict[str, int] = {
+    "januar": 1, "jan.": 1, "februar": 2, "feb.": 2, "märz": 3, "april": 4, "apr.": 4,
+    "mai": 5, "juni": 6, "juli": 7, "august": 8, "aug.": 8, "september": 9, "sept.": 9,
+    "oktober": 10, "okt.": 10, "november": 11, "nov.": 11, "dezember": 12, "dez.": 12,
+}  # fmt: skip
+
+
+def alternation(words: list[str] | dict[str, object]) -> str:
+    """A regex alternation of literal words, longest first so that prefixes never win."""
+    import re
+
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

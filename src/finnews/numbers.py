@@ -1,0 +1,96 @@
+"""German number grammar as polars expressions: `247,8 Milliarden Yuan` -> 2.478e11 CNY."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from finnews.lexicon import (
+    COUNT_NOUNS,
+    CURRENCIES,
+    NUMBER_WORDS,
+    PERCENT_UNITS,
+    QUALIFIERS,
+    SCALES,
+    alternation,
+)
+
+# "20.000" and "1.250,5" (thousands dots, decimal comma) before plain "134,60" / "7".
+DIGITS = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+NUMBER = rf"(?P<number>{DIGITS}|\b(?i:{alternation(NUMBER_WORDS)})\b)"
+QUALIFIER = rf"(?:(?P<qualifier>(?i:{alternation(QUALIFIERS)}))\s+)?"
+SCALE = rf"(?:\s+(?P<scale>(?i:{alternation(SCALES)})))?"
+_WORD_UNITS = [u for u in [*CURRENCIES, *PERCENT_UNITS] if u[-1].isalpha()]
+_SIGN_UNITS = [u for u in [*CURRENCIES, *PERCENT_UNITS] if not u[-1].isalpha()]
+UNIT = rf"(?P<unit>(?i:{alternation(_WORD_UNITS)})\b|{alternation(_SIGN_UNITS)})"
+# Up to two lowercase words between number and noun: "20.000 robotischen Lieferfahrzeugen".
+COUNT = rf"(?:\s+[a-zäöüß]+){{0,2}}\s+(?P<count_noun>[\w-]*?(?i:{alternation(COUNT_NOUNS)}))\b"
+
+# A figure: [qualifier] number [scale] (unit | counted noun), or [qualifier] number scale.
+FIGURE = rf"\b{QUALIFIER}{NUMBER}{SCALE}(?:\s*{UNIT}|{COUNT})?"
+
+RSI = r"\bRSI(?:-Wert)?\s+(?:von\s+|bei\s+|liegt bei\s+)?(?:(?P<qualifier>rund|etwa|knapp)\s+)?(?P<number>\d+(?:,\d+)?)"
+
+
+def german_number(col: pl.Expr) -> pl.Expr:
+    """'20.000' -> 20000.0, '134,60' -> 134.6, 'vier' -> 4.0; anything else -> null."""
+    digits = (
+        col.str.replace_all(".", "", literal=True)
+        .str.replace(",", ".", literal=True)
+        .cast(pl.Float64, strict=False)
+    )
+    words = col.str.to_lowercase().replace_strict(
+        NUMBER_WORDS, default=None, return_dtype=pl.Float64
+    )
+    return pl.coalesce(digits, words)
+
+
+def scale_factor(col: pl.Expr) -> pl.Expr:
+    """'Milliarden' / 'Mrd.' -> 1e9; no scale word -> null."""
+    return col.str.to_lowercase().replace_strict(SCALES, default=None, return_dtype=pl.Float64)
+
+
+def currency_code(col: pl.Expr) -> pl.Expr:
+    """'US-Dollar' -> 'USD', 'Yuan' -> 'CNY'; not a currency -> null."""
+    return col.str.to_lowercase().replace_strict(CURRENCIES, default=None, return_dtype=pl.String)
+
+
+def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
+    """Turn raw FIGURE matches into typed figures: value, unit, currency, scale, qualifier.
+
+    Matches that are neither amounts, percentages, counts nor scaled numbers (a bare `2026`)
+    are dropped here: they are not figures.
+    """
+    unit_lc = pl.col("unit").str.to_lowercase()
+    currency = currency_code(pl.col("unit"))
+    percent_kind = unit_lc.replace_strict(PERCENT_UNITS, default=None, return_dtype=pl.String)
+    scale = scale_factor(pl.col("scale"))
+    kind = (
+        pl.when(currency.is_not_null())
+        .then(pl.lit("amount"))
+        .when(percent_kind.is_not_null())
+        .then(percent_kind)
+        .when(pl.col("count_noun").is_not_null())
+        .then(pl.lit("count"))
+        # "18,34 Millionen" counts; "einer Milliarden-Fusion" is not a figure.
+        .when(scale.is_not_null() & pl.col("number").str.contains(r"^\d"))
+        .then(pl.lit("count"))
+    )
+    return (
+        spans.with_columns(
+            kind.alias("kind"),
+            german_number(pl.col("number")).alias("number_value"),
+            scale.alias("scale_factor"),
+            currency.alias("currency"),
+            pl.col("qualifier").str.to_lowercase().alias("qualifier"),
+        )
+        .filter(pl.col("kind").is_not_null() & pl.col("number_value").is_not_null())
+        .with_columns(
+            (pl.col("number_value") * pl.col("scale_factor").fill_null(1.0)).alias("value"),
+            pl.when(pl.col("kind") == "amount")
+            .then(pl.col("currency"))
+            .when(pl.col("kind") == "count")
+            .then(pl.lit("count"))
+            .otherwise(pl.col("kind"))
+            .alias("unit"),
+        )
+    )

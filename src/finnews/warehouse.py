@@ -1,0 +1,162 @@
+"""The DuckDB files: connection settings and the raw schema the pipeline writes into."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+# Analysts' tools lag behind: files readable by DuckDB 1.5.x (and duckdb-cli 1.5.6).
+STORAGE_COMPATIBILITY = "v1.5.0"
+
+RAW_DDL = """
+create schema if not exists raw;
+create table if not exists raw.runs (
+    run_id varchar primary key,
+    started_at timestamp,
+    ended_at timestamp,
+    status varchar,
+    input_dir varchar,
+    files_seen integer,
+    files_unchanged integer,
+    articles_new integer,
+    duplicates integer,
+    quarantined integer,
+    sentences integer,
+    figures integer,
+    mentions integer,
+    events integer,
+    checks_passed integer,
+    checks_failed integer,
+    published boolean,
+    message varchar
+);
+create table if not exists raw.files (
+    path varchar not null,
+    file_name varchar,
+    file_sha256 varchar,
+    size_bytes bigint,
+    modified_at timestamp,
+    status varchar not null,
+    article_id varchar,
+    run_id varchar not null,
+    seen_at timestamp not null
+);
+create table if not exists raw.articles (
+    article_id varchar primary key,
+    source_path varchar not null,
+    title varchar,
+    body varchar not null,
+    boilerplate varchar,
+    raw_text varchar not null,
+    encoding varchar,
+    published_date date,
+    published_date_method varchar,
+    published_date_note varchar,
+    run_id varchar not null,
+    loaded_at timestamp not null
+);
+create table if not exists raw.quarantine (
+    path varchar not null,
+    file_name varchar,
+    reason varchar not null,
+    detail varchar,
+    size_bytes bigint,
+    run_id varchar not null,
+    quarantined_at timestamp not null
+);
+create table if not exists raw.extracted (
+    article_id varchar primary key,
+    run_id varchar not null,
+    extracted_at timestamp not null
+);
+create table if not exists raw.sentences (
+    article_id varchar not null,
+    sentence_idx integer not null,
+    char_start bigint not null,
+    char_end bigint not null,
+    text varchar not null,
+    run_id varchar not null
+);
+create table if not exists raw.figures (
+    figure_id varchar not null,
+    article_id varchar not null,
+    sentence_idx integer not null,
+    char_start bigint not null,
+    char_end bigint not null,
+    surface varchar not null,
+    kind varchar not null,
+    metric_type varchar not null,
+    value double,
+    unit varchar,
+    currency varchar,
+    scale double,
+    qualifier varchar,
+    count_noun varchar,
+    value_date date,
+    alt_date date,
+    year_inferred boolean,
+    company_id varchar,
+    run_id varchar not null
+);
+create table if not exists raw.company_mentions (
+    mention_id varchar not null,
+    article_id varchar not null,
+    sentence_idx integer not null,
+    char_start bigint not null,
+    char_end bigint not null,
+    surface varchar not null,
+    alias varchar not null,
+    company_id varchar not null,
+    run_id varchar not null
+);
+create table if not exists raw.events (
+    event_id varchar not null,
+    article_id varchar not null,
+    sentence_idx integer not null,
+    char_start bigint not null,
+    char_end bigint not null,
+    event_type varchar not null,
+    event_date date,
+    alt_date date,
+    status varchar,
+    company_id varchar,
+    counterpart_company_id varchar,
+    figure_id varchar,
+    evidence varchar not null,
+    run_id varchar not null
+);
+"""
+
+
+def connect(
+    path: Path, *, read_only: bool = False, memory_limit: str = "4GB", threads: int = 2
+) -> duckdb.DuckDBPyConnection:
+    """Open a warehouse file; a new file is created readable by DuckDB 1.5.x."""
+    config: dict[str, str | int | bool] = {"memory_limit": memory_limit, "threads": threads}
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        config["storage_compatibility_version"] = STORAGE_COMPATIBILITY
+    return duckdb.connect(str(path), read_only=read_only, config=config)
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(RAW_DDL)
+
+
+def append_frames(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+    """Append each frame to its table, by column name, all in one transaction."""
+    con.execute("begin transaction")
+    try:
+        for table, frame in tables.items():
+            view = "_append_" + table.replace(".", "_")
+            con.register(view, frame.to_arrow())
+            try:
+                con.execute(f"insert into {table} by name select * from {view}")
+            finally:
+                con.unregister(view)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

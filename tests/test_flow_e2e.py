@@ -1,0 +1,168 @@
+"""The real nightly flow (Prefect, DuckDB, dbt, GX) on real files, into temp folders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from finnews.config import Settings
+from flows.nightly import nightly
+
+pytestmark = pytest.mark.e2e
+
+
+def published(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(warehouse / "published.duckdb"), read_only=True)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def seeds_run(project_seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    warehouse = tmp_path_factory.mktemp("seeds-warehouse")
+    summary = nightly(input_dir=str(project_seeds), warehouse_dir=str(warehouse))
+    return warehouse, summary
+
+
+@pytest.fixture(scope="module")
+def shared_run(shared_seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    warehouse = tmp_path_factory.mktemp("shared-warehouse")
+    nightly(input_dir=str(shared_seeds), warehouse_dir=str(warehouse))
+    return warehouse
+
+
+def test_seeds_run_completes_and_publishes(
+    seeds_run: tuple[Path, dict], project_seeds: Path
+) -> None:
+    warehouse, summary = seeds_run
+    n_files = len(list(project_seeds.glob("*.txt")))
+    assert summary["status"] == "completed"
+    assert summary["counts"]["articles_new"] == n_files
+    assert summary["counts"]["checks_failed"] == 0
+    assert "reporting.rpt_earnings_calendar" in summary["published_tables"]
+    with published(warehouse) as con:
+        run_id = con.execute("select run_id from meta.publication").fetchone()[0]
+    assert run_id == summary["run_id"]
+
+
+def test_seeds_share_price_and_earnings_date(seeds_run: tuple[Path, dict]) -> None:
+    warehouse, _ = seeds_run
+    with published(warehouse) as con:
+        sap = con.execute(
+            "select min_price, currency from reporting.rpt_share_price_mentions "
+            "where company_id = 'sap' and as_of_date = date '2025-10-22'"
+        ).fetchall()
+        earnings = con.execute(
+            "select earnings_date from reporting.rpt_earnings_calendar where company_id = 'sap'"
+        ).fetchall()
+        revenue = con.execute(
+            "select value, unit from marts.fct_metrics where company_id = 'sap' "
+            "and metric_type = 'revenue' and surface = '9,08 Milliarden Euro'"
+        ).fetchall()
+    assert sap == [(pytest.approx(218.40), "EUR")]
+    assert [str(d) for (d,) in earnings] == ["2026-01-29"]
+    assert revenue == [(pytest.approx(9.08e9), "EUR")]
+
+
+def test_second_run_on_same_files_adds_nothing(
+    seeds_run: tuple[Path, dict], project_seeds: Path
+) -> None:
+    warehouse, first = seeds_run
+    again = nightly(input_dir=str(project_seeds), warehouse_dir=str(warehouse))
+    assert again["status"] == "completed"
+    assert again["counts"]["articles_new"] == 0
+    assert again["counts"]["files_unchanged"] == first["counts"]["files_seen"]
+    with duckdb.connect(str(warehouse / "work.duckdb"), read_only=True) as con:
+        n_articles = con.execute("select count(*) from raw.articles").fetchone()[0]
+        runs = con.execute("select status from raw.runs order by started_at").fetchall()
+    assert n_articles == first["counts"]["articles_new"]
+    assert runs == [("completed",), ("completed",)]
+
+
+def test_real_articles_end_to_end(shared_run: Path) -> None:
+    with published(shared_run) as con:
+        prices = con.execute(
+            "select distinct value from marts.fct_metrics "
+            "where company_id = 'alibaba' and metric_type = 'share_price' and unit = 'EUR' "
+            "order by value"
+        ).fetchall()
+        rsi = con.execute(
+            "select value from marts.fct_metrics where metric_type = 'rsi'"
+        ).fetchall()
+        revenue = con.execute(
+            "select value from marts.fct_metrics "
+            "where metric_type = 'revenue' and unit = 'CNY' and company_id = 'alibaba'"
+        ).fetchall()
+        earnings = con.execute(
+            "select earnings_date from reporting.rpt_earnings_calendar where company_id = 'alibaba'"
+        ).fetchall()
+    assert [v for (v,) in prices] == pytest.approx([134.60, 144.80, 147.0])
+    assert [v for (v,) in rsi] == pytest.approx([29.4])
+    assert [v for (v,) in revenue] == pytest.approx([247.8e9])
+    assert "2026-02-19" in {str(d) for (d,) in earnings}
+
+
+def test_real_articles_boilerplate_yields_no_figures(shared_run: Path, shared_seeds: Path) -> None:
+    with published(shared_run) as con:
+        boilerplate = con.execute("select boilerplate from marts.dim_articles").fetchall()
+        bodies = con.execute("select body from marts.dim_articles").fetchall()
+        surfaces = [s for (s,) in con.execute("select surface from marts.fct_metrics").fetchall()]
+    with duckdb.connect(str(shared_run / "work.duckdb"), read_only=True) as con:
+        dates = [
+            s
+            for (s,) in con.execute(
+                "select surface from raw.figures where kind = 'date'"
+            ).fetchall()
+        ]
+    # The teaser is kept aside, never in the prose the extractor reads.
+    assert any("Analyse vom 21. November" in (b or "") for (b,) in boilerplate)
+    assert not any("Kaufen oder verkaufen" in body for (body,) in bodies)
+    assert "21. November" not in dates
+    assert not any("Analyse" in s for s in surfaces)
+
+
+def test_broken_build_fails_gate_and_keeps_published_marts(
+    project_seeds: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "wh"
+    first = nightly(input_dir=str(project_seeds), warehouse_dir=str(warehouse))
+    assert first["status"] == "completed"
+    published_file = warehouse / "published.duckdb"
+    before = sha256(published_file)
+
+    # A negative share price slips into the raw figures: dbt tests pass, GX must not.
+    with duckdb.connect(str(warehouse / "work.duckdb")) as con:
+        con.execute(
+            """
+            insert into raw.figures
+            select * replace (figure_id || '-bad' as figure_id, -134.6 as value)
+            from raw.figures where metric_type = 'share_price' limit 1
+            """
+        )
+    state = nightly(input_dir=str(project_seeds), warehouse_dir=str(warehouse), return_state=True)
+    assert state.is_failed()
+    assert "share_prices: expect_column_values_to_be_between(value)" in state.message
+    assert sha256(published_file) == before
+
+    settings = Settings.resolve(project_seeds, warehouse)
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        run_id, status, published_flag = con.execute(
+            "select run_id, status, published from raw.runs order by started_at desc limit 1"
+        ).fetchone()
+    assert (status, published_flag) == ("failed", False)
+    report = json.loads((settings.run_dir(run_id) / "validation.json").read_text())
+    share = report["share_prices"]["result"]
+    assert share["success"] is False
+    failed = [r for r in share["results"] if not r["success"]]
+    assert [r["expectation_config"]["type"] for r in failed] == [
+        "expect_column_values_to_be_between"
+    ]
+    assert not any(r["exception_info"].get("raised_exception") for r in failed)
+    shutil.rmtree(warehouse)

@@ -1,0 +1,87 @@
+"""German number grammar, on examples written for these tests."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from finnews.numbers import FIGURE, german_number, normalize_figures
+from finnews.spans import find_spans
+
+
+def figures_of(text: str) -> list[dict]:
+    frame = pl.DataFrame({"doc": [1], "text": [text]})
+    return normalize_figures(find_spans(frame, "text", FIGURE, ["doc"])).collect().to_dicts()
+
+
+def only_figure(text: str) -> dict:
+    found = figures_of(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("Die Inflation lag zuletzt bei 1,3 Prozent.", 1.3, "percent"),
+        ("Der Umsatz erreichte 247,8 Milliarden Yuan im Quartal.", 247.8e9, "CNY"),
+        ("Der Konzern zahlt 431 Millionen US-Dollar für die Kampagne.", 4.31e8, "USD"),
+        ("Das Papier schloss bei 134,60 Euro.", 134.60, "EUR"),
+        ("Geplant sind bis zu vier Billionen Dollar weltweit.", 4e12, "USD"),
+        ("Die Sparte setzte 3,5 Mrd. Euro um.", 3.5e9, "EUR"),
+        ("Der Chipkonzern meldet 12 Mio. Dollar Gewinn.", 12e6, "USD"),
+        ("Ein Aufschlag von 2,5 Prozentpunkten.", 2.5, "percentage_points"),
+        ("Die Tochter ist 1.250,5 Millionen Euro wert.", 1250.5e6, "EUR"),
+        ("Der Kurs fiel um 5 %.", 5.0, "percent"),
+        ("Anteile für 80 HK-Dollar.", 80.0, "HKD"),
+    ],
+)
+def test_amounts_percentages_and_scales(text: str, value: float, unit: str) -> None:
+    fig = only_figure(text)
+    assert fig["value"] == pytest.approx(value)
+    assert fig["unit"] == unit
+    assert text[fig["char_start"] : fig["char_end"]] == fig["surface"]
+
+
+def test_thousands_dot_is_not_a_decimal_point() -> None:
+    values = pl.DataFrame({"n": ["20.000", "1.250,5", "134,60", "7", "zwei"]}).select(
+        german_number(pl.col("n"))
+    )
+    assert values.to_series().to_list() == [20000.0, 1250.5, 134.6, 7.0, 2.0]
+
+
+def test_count_with_adjective_and_compound_noun() -> None:
+    fig = only_figure("Geplant sind mehr als 20.000 autonome Lieferfahrzeuge in China.")
+    assert fig["kind"] == "count"
+    assert fig["value"] == 20000
+    assert fig["count_noun"] == "Lieferfahrzeuge"
+    assert fig["qualifier"] == "mehr als"
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("Die Aktie kostet rund 147 Euro.", "rund"),
+        ("Das Plus beträgt knapp 3 Prozent.", "knapp"),
+        ("Ein Minus von gut 7 Prozent.", "gut"),
+        ("Über 600 Millionen Downloads.", "über"),
+    ],
+)
+def test_qualifiers_are_kept_lower_case(text: str, qualifier: str) -> None:
+    assert only_figure(text)["qualifier"] == qualifier
+
+
+def test_bare_numbers_years_and_ordinals_are_not_figures() -> None:
+    assert figures_of("Im Jahr 2026 am 19. Februar kamen 3 Gäste.") == []
+
+
+def test_number_word_before_hyphenated_scale_is_not_a_figure() -> None:
+    assert figures_of("Mit einer Milliarden-Fusion überraschte der Konzern.") == []
+
+
+def test_offsets_are_characters_not_bytes() -> None:
+    text = "Größere Ausschüttung: Übernahme für 2,1 Milliarden Euro, später 5 Prozent."
+    found = figures_of(text)
+    assert [f["surface"] for f in found] == ["2,1 Milliarden Euro", "5 Prozent"]
+    for f in found:
+        assert text[f["char_start"] : f["char_end"]] == f["surface"]
