@@ -52,23 +52,70 @@ def test_seeds_run_completes_and_publishes(
     assert run_id == summary["run_id"]
 
 
-def test_seeds_share_price_and_earnings_date(seeds_run: tuple[Path, dict]) -> None:
+def test_seeds_share_prices_per_company(seeds_run: tuple[Path, dict]) -> None:
     warehouse, _ = seeds_run
     with published(warehouse) as con:
-        sap = con.execute(
-            "select min_price, currency from reporting.rpt_share_price_mentions "
-            "where company_id = 'sap' and as_of_date = date '2025-10-22'"
+        rows = con.execute(
+            "select company_id, currency, min_price from reporting.rpt_share_price_mentions"
         ).fetchall()
-        earnings = con.execute(
-            "select earnings_date from reporting.rpt_earnings_calendar where company_id = 'sap'"
+    prices = {(company, currency): price for company, currency, price in rows}
+    assert prices[("sap", "EUR")] == pytest.approx(218.40)
+    assert prices[("rheinmetall", "EUR")] == pytest.approx(1752.50)  # "1.752,50 Euro"
+    assert prices[("byd", "HKD")] == pytest.approx(98.0)
+    assert prices[("byd", "EUR")] == pytest.approx(11.42)
+    # "4,60 Euro je Aktie" is JD.com's offer for Ceconomy, not a quoted share price.
+    assert ("ceconomy", "EUR") not in prices
+
+
+def test_seeds_earnings_calendar(seeds_run: tuple[Path, dict]) -> None:
+    warehouse, _ = seeds_run
+    with published(warehouse) as con:
+        rows = con.execute(
+            "select company_id, earnings_date from reporting.rpt_earnings_calendar"
         ).fetchall()
+    calendar = {(company, str(day)) for company, day in rows}
+    assert {
+        ("sap", "2026-01-29"),
+        ("volkswagen", "2026-03-10"),
+        ("allianz", "2026-02-26"),
+        ("infineon", "2026-02-04"),
+        ("siemens", "2024-11-13"),  # "Am 13. November": year from the 2024 publication date
+    } <= calendar
+
+
+def test_seeds_figures_and_events_with_evidence(seeds_run: tuple[Path, dict]) -> None:
+    warehouse, _ = seeds_run
+    with published(warehouse) as con:
         revenue = con.execute(
             "select value, unit from marts.fct_metrics where company_id = 'sap' "
             "and metric_type = 'revenue' and surface = '9,08 Milliarden Euro'"
         ).fetchall()
-    assert sap == [(pytest.approx(218.40), "EUR")]
-    assert [str(d) for (d,) in earnings] == ["2026-01-29"]
+        yuan = con.execute(
+            "select value from marts.fct_metrics where company_id = 'byd' "
+            "and metric_type = 'revenue' and unit = 'CNY'"
+        ).fetchall()
+        merger = con.execute(
+            "select company_id, counterpart_company_id from marts.fct_events "
+            "where event_type = 'merger_acquisition' and evidence like 'Siemens greift%'"
+        ).fetchall()
+        launch = con.execute(
+            "select count(*) from marts.fct_events "
+            "where event_type = 'product_launch' and company_id = 'mercedes_benz'"
+        ).fetchone()[0]
+        vw = con.execute(
+            "select published_date, published_date_method from marts.dim_articles "
+            "where main_company_id = 'volkswagen'"
+        ).fetchall()
+        bad_offsets = con.execute(
+            "select count(*) from marts.fct_metrics m join marts.dim_articles a using (article_id) "
+            "where substr(a.body, m.char_start + 1, m.char_end - m.char_start) <> m.surface"
+        ).fetchone()[0]
     assert revenue == [(pytest.approx(9.08e9), "EUR")]
+    assert [v for (v,) in yuan] == pytest.approx([194.9e9])
+    assert merger == [("siemens", "altair")]
+    assert launch >= 1
+    assert [(str(d), m) for d, m in vw] == [("2025-10-30", "dateline")]
+    assert bad_offsets == 0
 
 
 def test_second_run_on_same_files_adds_nothing(

@@ -12,6 +12,8 @@ import polars as pl
 BOILERPLATE_PATTERNS: dict[str, str] = {
     # The closing teaser: from the "<X>-Aktie: Kaufen oder verkaufen?!" line to the end.
     "teaser": r"(?s)(?:^|\n)[^\n]*Kaufen oder verkaufen\?![^\n]*(?:\n.*)?$",
+    # Publisher metadata line; the publication date is read from the raw text.
+    "dateline": r"(?m)^[ \t]*(?:Veröffentlicht am|Datum|Stand):?[ \t]+\d[^\n]*(?:\n|$)",
     # A lone "Anzeige" marker line.
     "ad_marker": r"(?m)^[ \t]*Anzeige[ \t]*(?:\n|$)",
     # The mid-article call to action that links to the paid analysis.

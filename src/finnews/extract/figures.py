@@ -11,44 +11,60 @@ from finnews.spans import find_spans
 # at the lower-cased sentence it stands in (`ctx`). Documented in docs/metrics.md.
 _SHARE_WORDS = r"\b(aktie|aktien|kurs|notiert|notierte|papier|titel|schloss|gehandelt)"
 _PRICE_MOVE = (
-    r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|kursgewinn|kursverlust|"
-    r"seit jahresbeginn|seit jahresanfang|wochensicht|auf jahressicht|rallye|rally|eingebrochen)"
+    r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|gab|fiel|sank|stieg|kletterte|"
+    r"kursgewinn|kursverlust|rallye|rally|eingebrochen|höher|tiefer)"
 )
+# A window makes a percentage a price change even when the share is not named in the sentence.
+_PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von)"
+_GROWTH = r"(wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger|kletter|sank|sinkt|rückgang|erhöht)"
 
 
-def metric_type() -> pl.Expr:
+def _metric_rules() -> list[tuple[str, pl.Expr]]:
     ctx = pl.col("ctx")
     kind = pl.col("kind")
     money = kind == "amount"
     pct = kind == "percent"
+    count = kind == "count"
+    unscaled_money = money & pl.col("scale_factor").is_null()
     noun = pl.col("count_noun").fill_null("").str.to_lowercase()
-    rules: list[tuple[str, pl.Expr]] = [
+    return [
         ("rsi", kind == "index_points"),
-        ("share_price", money & pl.col("scale_factor").is_null() & ctx.str.contains(_SHARE_WORDS)),
-        ("price_change", pct & ctx.str.contains(_SHARE_WORDS) & ctx.str.contains(_PRICE_MOVE)),
+        ("dividend", unscaled_money & ctx.str.contains(r"dividende|ausschüttung")),
+        ("offer_price", unscaled_money & ctx.str.contains(r"je aktie|pro aktie|bietet|angebot")),
+        ("share_price", unscaled_money & ctx.str.contains(_SHARE_WORDS)),
+        ("product_price", unscaled_money & ctx.str.contains(r"kostet|preis")),
+        ("price_change", pct & ((ctx.str.contains(_SHARE_WORDS) & ctx.str.contains(_PRICE_MOVE)) | ctx.str.contains(_PRICE_WINDOW))),
         ("macro_indicator", pct & ctx.str.contains(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
+        ("margin", pct & ctx.str.contains(r"marge|rendite")),
+        ("revenue_growth", pct & ctx.str.contains(r"umsatz|umsätze|erlös")),
+        ("segment_growth", pct & ctx.str.contains(_GROWTH)),
+        ("market_cap", money & ctx.str.contains(r"börsenwert|marktkapitalisierung|marktwert")),
+        ("buyback", money & ctx.str.contains(r"rückkauf")),
+        ("order_backlog", money & ctx.str.contains(r"auftragsbestand|auftragseingang|aufträge")),
         ("revenue", money & ctx.str.contains(r"umsatz|umsätze|erlös|einnahmen")),
         ("marketing_spend", money & ctx.str.contains(r"marketing|kampagne|werbe")),
         ("deal_value", money & ctx.str.contains(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
         ("stake_purchase", money & ctx.str.contains(r"anteile|beteiligung")),
-        ("investment", money & ctx.str.contains(r"investier|investition|ausgaben|pumpen|capex")),
-        ("profit", money & ctx.str.contains(r"gewinn|ergebnis|ebit|überschuss")),
-        ("users", (kind == "count") & (noun.str.contains("nutzer|kunden|abonnenten") | ctx.str.contains("nutzer"))),
-        ("downloads", (kind == "count") & noun.str.contains("download")),
-        ("employees", (kind == "count") & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
-        ("segment_growth", pct & ctx.str.contains(r"wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger")),
+        ("investment", money & ctx.str.contains(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand")),
+        ("profit", money & ctx.str.contains(r"gewinn|ergebnis|ebit|überschuss|verlust")),
+        ("costs", money & ctx.str.contains(r"kosten|einspar|sparprogramm|belast")),
+        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | ctx.str.contains("nutzer"))),
+        ("downloads", count & noun.str.contains("download")),
+        ("employees", count & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
+        ("units_sold", count & ctx.str.contains(r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt")),
     ]  # fmt: skip
+
+
+def metric_type() -> pl.Expr:
+    """The first metric rule that holds, else "other"."""
+    rules = _metric_rules()
     expr = pl.when(rules[0][1]).then(pl.lit(rules[0][0]))
     for name, cond in rules[1:]:
         expr = expr.when(cond).then(pl.lit(name))
     return expr.otherwise(pl.lit("other"))
 
 
-METRIC_TYPES = [
-    "rsi", "share_price", "price_change", "macro_indicator", "revenue", "marketing_spend",
-    "deal_value", "stake_purchase", "investment", "profit", "users", "downloads", "employees",
-    "segment_growth", "other",
-]  # fmt: skip
+METRIC_TYPES = [name for name, _ in _metric_rules()] + ["other"]
 
 
 def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:

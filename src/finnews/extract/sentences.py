@@ -14,7 +14,9 @@ _ABBREV = (
     r"zzgl|St|Abs|Jan|Feb|Apr|Aug|Sept|Okt|Nov|Dez|z\.\s?B|u\.\s?a|d\.\s?h|o\.\s?ä)\."
 )
 _DIGIT_DOT = rf"\d\.(?:\d|\s+(?:[a-zäöüß]|(?i:{_MONTH_WORDS})|Quartal|Geschäftsquartal))"
-_CHAR = rf"(?:{_ABBREV}|{_DIGIT_DOT}|[^.!?…\n])"
+# "JD.com", "z.B.": a dot directly followed by a letter or digit is inside a word.
+_INNER_DOT = r"\.\w"
+_CHAR = rf"(?:{_ABBREV}|{_DIGIT_DOT}|{_INNER_DOT}|[^.!?…\n])"
 _FIRST = rf"(?:{_ABBREV}|{_DIGIT_DOT}|[^.!?…\s])"
 SENTENCE = rf"{_FIRST}{_CHAR}*(?:[.!?…]+[\"“”»«'’)]*)?"
 
