@@ -69,4 +69,7 @@ def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
         resolve_date(day, month, year, reference).alias("value_date"),
         resolve_date(pl.col("day2").cast(pl.Int32), month, year, reference).alias("alt_date"),
         year.is_null().alias("year_inferred"),
-    ).filter(pl.col("value_date").is_not_null() | reference.is_null())
+    ).filter(
+        # Impossible dates (31 April) go; a date whose year cannot be known stays, undated.
+        pl.col("value_date").is_not_null() | (year.is_null() & reference.is_null())
+    )

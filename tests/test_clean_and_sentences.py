@@ -1,0 +1,64 @@
+"""Boilerplate removal and sentence segmentation, on text written for these tests."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from finnews.clean import clean_articles
+from finnews.extract.sentences import split_sentences
+
+ARTICLE = """Veröffentlicht am 03.03.2026
+Infineon-Aktie: Neue Fabrik in Dresden
+Infineon eröffnet am 3. März ein neues Werk. Die Kosten liegen bei 5 Mrd. Euro.
+
+Anzeige
+
+Sollten Anleger sofort verkaufen? Oder lohnt sich doch der Einstieg bei Infineon?
+
+Der Auftrag von JD.com umfasst 20.000 Chips, z. B. für Ladesäulen. Wer profitiert?
+
+Infineon-Aktie: Kaufen oder verkaufen?! Neue Infineon-Analyse vom 3. März liefert die Antwort:
+
+Lohnt sich der Einstieg? Die Gratis-Analyse vom 3. März sagt es.
+
+Infineon: Kaufen oder verkaufen? Jetzt lesen...
+"""
+
+
+def cleaned(text: str) -> dict:
+    frame = pl.DataFrame({"article_id": ["a"], "raw_text": [text]})
+    return clean_articles(frame.lazy()).collect().to_dicts()[0]
+
+
+def test_ads_teaser_and_dateline_leave_the_body_but_are_kept() -> None:
+    row = cleaned(ARTICLE)
+    assert "Kaufen oder verkaufen" not in row["body"]
+    assert "Anzeige" not in row["body"]
+    assert "Sollten Anleger" not in row["body"]
+    assert "Veröffentlicht" not in row["body"]
+    assert row["body"].startswith("Infineon-Aktie: Neue Fabrik in Dresden")
+    assert row["body"].endswith("Wer profitiert?")
+    for removed in ("Analyse vom 3. März", "Sollten Anleger sofort verkaufen?", "Anzeige"):
+        assert removed in row["boilerplate"]
+
+
+def test_windows_newlines_and_nbsp_are_normalized() -> None:
+    row = cleaned("Erste Zeile.\r\nZweite\u00a0Zeile.\r\n\r\n\r\n\r\nDritte.")
+    assert row["body"] == "Erste Zeile.\nZweite Zeile.\n\nDritte."
+
+
+def test_sentences_respect_ordinals_abbreviations_and_domains() -> None:
+    body = cleaned(ARTICLE)["body"]
+    frame = pl.DataFrame({"article_id": ["a"], "body": [body]})
+    sentences = split_sentences(frame.lazy()).collect()
+    texts = sentences["text"].to_list()
+    assert texts == [
+        "Infineon-Aktie: Neue Fabrik in Dresden",
+        "Infineon eröffnet am 3. März ein neues Werk.",
+        "Die Kosten liegen bei 5 Mrd. Euro.",
+        "Der Auftrag von JD.com umfasst 20.000 Chips, z. B. für Ladesäulen.",
+        "Wer profitiert?",
+    ]
+    for row in sentences.iter_rows(named=True):
+        assert body[row["char_start"] : row["char_end"]] == row["text"]
+    assert sentences["sentence_idx"].to_list() == list(range(5))

@@ -1,0 +1,80 @@
+"""Dates in prose and publication-date inference."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+from finnews.extract.dates import extract_dates
+from finnews.pubdate import infer_published_date
+
+KEEP = ["article_id", "text", "published_date"]
+
+
+def dates_in(text: str, published: date | None) -> list[dict]:
+    frame = pl.DataFrame(
+        {"article_id": ["a"], "text": [text], "published_date": [published]},
+        schema={"article_id": pl.String, "text": pl.String, "published_date": pl.Date},
+    )
+    return extract_dates(frame.lazy(), KEEP).collect().to_dicts()
+
+
+def test_explicit_year_wins() -> None:
+    (d,) = dates_in("Am 19. Februar 2026 kommen die Zahlen.", date(2025, 11, 1))
+    assert d["value_date"] == date(2026, 2, 19)
+    assert d["year_inferred"] is False
+
+
+def test_year_is_the_one_closest_to_publication() -> None:
+    # Published in late January: "18. oder 19. Februar" is next month, not last February.
+    (d,) = dates_in("Die Zahlen kommen am 18. oder 19. Februar.", date(2026, 1, 28))
+    assert (d["value_date"], d["alt_date"]) == (date(2026, 2, 18), date(2026, 2, 19))
+    # Published in December, "5. Januar" is early next year.
+    (d,) = dates_in("Der Termin ist der 5. Januar.", date(2025, 12, 20))
+    assert d["value_date"] == date(2026, 1, 5)
+    assert d["year_inferred"] is True
+
+
+def test_numeric_and_iso_dates() -> None:
+    found = dates_in("Stichtag 21.11.2025, Zahlung 2026-01-15.", None)
+    assert [d["value_date"] for d in found] == [date(2025, 11, 21), date(2026, 1, 15)]
+
+
+def test_impossible_date_is_dropped_not_an_error() -> None:
+    assert dates_in("Am 31. April 2026 passiert nichts.", None) == []
+
+
+def frame(**cols: list) -> pl.LazyFrame:
+    schema = {
+        "raw_text": pl.String,
+        "boilerplate": pl.String,
+        "file_name": pl.String,
+        "modified_at": pl.Datetime("us"),
+    }
+    return pl.DataFrame(cols, schema=schema).lazy()
+
+
+def test_publication_date_methods_in_order_of_trust() -> None:
+    mtime = datetime(2026, 3, 1, 8, 0)
+    result = infer_published_date(
+        frame(
+            raw_text=["Veröffentlicht am 02.01.2026\nText", "Text", "Text", "Text"],
+            boilerplate=["", "", "Neue Analyse vom 21. November liefert", ""],
+            file_name=["2025-12-01_a.txt", "2025-12-01_b.txt", "c.txt", "d.txt"],
+            modified_at=[mtime] * 4,
+        )
+    ).collect()
+    assert result["published_date"].to_list() == [
+        date(2026, 1, 2),
+        date(2025, 12, 1),
+        date(2025, 11, 21),  # the latest 21 November not after the file's mtime
+        None,
+    ]
+    assert result["published_date_method"].to_list() == [
+        "dateline",
+        "file_name",
+        "teaser_day_month+file_mtime_year",
+        None,
+    ]
+    assert result["published_date_note"][3].startswith("no dateline")
