@@ -58,14 +58,18 @@ def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> d
     run_id = new_run_id()
     summary = pipeline.RunSummary(run_id)
     with warehouse_lock(settings.warehouse_dir):
-        pipeline.begin(settings, run_id)
+        summary.counts["abandoned_runs"] = pipeline.begin(settings, run_id)
         try:
             summary.counts.update(ingest_task(settings, run_id).as_dict())
             summary.counts.update(extract_task(settings, run_id))
             dbt = build_task(settings, run_id)
             summary.counts.update(dbt_models=dbt.models, dbt_tests=dbt.tests_passed)
             gate = validate_task(settings, run_id)
-            summary.counts.update(checks_passed=gate.n_passed, checks_failed=len(gate.failed))
+            summary.counts.update(
+                checks_passed=gate.n_passed,
+                checks_failed=len(gate.failed),
+                verdict="passed" if gate.passed else "failed",
+            )
             if not gate.passed:
                 summary.failed_checks = [o.label for o in gate.failed]
                 raise GateFailed(gate)

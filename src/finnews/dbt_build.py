@@ -7,12 +7,16 @@ gate's read-only one, the publisher's). The child exits and releases the file.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from finnews.failpoints import failpoint
 
 
 class DbtBuildError(RuntimeError):
@@ -31,6 +35,14 @@ def _dbt_executable() -> list[str]:
     if script.exists():
         return [str(script)]
     return [sys.executable, "-c", "from dbt.cli.main import cli; cli()"]
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGKILL when the parent dies, so a killed run leaves no orphan
+    dbt process writing the warehouse behind the next run's back (Linux prctl)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _failures(run_results: dict) -> list[str]:
@@ -61,15 +73,21 @@ def dbt_build(
         "--log-path", str(artifacts_dir / "logs"),
         "--no-partial-parse",
     ]  # fmt: skip
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    (artifacts_dir / "dbt_output.log").write_text(proc.stdout + proc.stderr)
+    log_file = artifacts_dir / "dbt_output.log"
+    with log_file.open("w") as log:
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
+        failpoint("dbt.running")
+        returncode = proc.wait()
+    output = log_file.read_text()
     results_file = target / "run_results.json"
     if not results_file.exists():
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise DbtBuildError(f"dbt build did not run (exit {proc.returncode}):\n{tail}")
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise DbtBuildError(f"dbt build did not run (exit {returncode}):\n{tail}")
     run_results = json.loads(results_file.read_text())
     failures = _failures(run_results)
-    if failures or proc.returncode != 0:
+    if failures or returncode != 0:
         raise DbtBuildError("dbt build failed: " + "; ".join(failures or ["see dbt_output.log"]))
     kinds = [r["unique_id"].split(".", 1)[0] for r in run_results["results"]]
     return DbtResult(models=kinds.count("model"), tests_passed=kinds.count("test"))

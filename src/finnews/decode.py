@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from finnews.html_text import html_to_text, looks_like_html
+
 # Magic numbers of binary formats that end up in drop folders under a .txt name.
 _MAGIC: dict[bytes, str] = {
     b"\x89PNG\r\n\x1a\n": "PNG image",
@@ -43,15 +45,22 @@ def decode_bytes(data: bytes) -> Decoded | Rejected:
         return Rejected("binary", f"NUL byte at offset {data.index(0)}")
     else:
         decoded = _decode_8bit(data)
+        if isinstance(decoded, Rejected):
+            return decoded
     if not decoded.text.strip():
         return Rejected("whitespace_only", "file holds only whitespace")
+    if looks_like_html(decoded.text):
+        return Decoded(html_to_text(decoded.text), f"{decoded.encoding}+html")
     return decoded
 
 
-def _decode_8bit(data: bytes) -> Decoded:
+def _decode_8bit(data: bytes) -> Decoded | Rejected:
     try:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            # Valid UTF-8 up to a character cut in half: the file was cut off mid-write.
+            return Rejected("truncated", f"file ends inside a UTF-8 character at byte {exc.start}")
         # Windows newsroom exports: cp1252 covers umlauts, € and typographic quotes;
         # latin-1 never fails and keeps the bytes cp1252 leaves undefined.
         try:

@@ -21,6 +21,8 @@ from typing import Any
 
 import duckdb
 
+from finnews.failpoints import failpoint
+
 log = logging.getLogger(__name__)
 
 
@@ -146,6 +148,7 @@ def run_gate(con: duckdb.DuckDBPyConnection, checks: list[Check], out_dir: Path)
         )
         validation = batch.validate(check.build_suite())
         report[check.name] = {"rows": len(frame), "result": validation.to_json_dict()}
+        failpoint("validate.running")
         for res in validation.results:
             error = _exception(res)
             outcomes.append(

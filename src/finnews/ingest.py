@@ -1,13 +1,15 @@
 """Load new article files from the drop folder into raw.articles; quarantine the rest.
 
-Reading and decoding is per file (I/O bound); cleaning, hashing inputs and date inference run
-as polars expressions over the whole batch. Article text enters DuckDB only as Arrow data.
+Reading and decoding is per file (I/O bound); cleaning, date inference and the checks on the
+cleaned prose run as polars expressions over the whole batch. Article text enters DuckDB only
+as Arrow data, never inside a SQL string.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+import os
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +21,10 @@ from finnews.decode import Decoded, decode_bytes
 from finnews.pubdate import infer_published_date
 from finnews.warehouse import append_frames
 
-ARTICLE_SUFFIXES = {".txt", ".text", ".md"}
+ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+# An article is a few KB; anything this large is an export or a mistake, not one article.
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+_HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -29,25 +34,100 @@ class IngestResult:
     articles_new: int
     duplicates: int
     quarantined: int
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
+@dataclass
+class _Batch:
+    """What one ingest collects before writing it in one transaction."""
+
+    run_id: str
+    docs: list[dict[str, object]] = field(default_factory=list)
+    files: list[dict[str, object]] = field(default_factory=list)
+    quarantine: list[dict[str, object]] = field(default_factory=list)
+    unchanged: int = 0
+
+    def reject(
+        self, meta: dict[str, object], reason: str, detail: str, text: str | None = None
+    ) -> None:
+        self.quarantine.append(
+            {k: meta.get(k) for k in ("path", "file_name", "size_bytes")}
+            | {"run_id": self.run_id, "reason": reason, "detail": detail, "raw_text": text}
+        )
+        self.files.append({**meta, "status": "quarantined"})
+
+
 def list_input_files(input_dir: Path) -> list[Path]:
-    """Article files below `input_dir`, in a stable order."""
+    """Article files below `input_dir` (symlinks included, not followed), in a stable order."""
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder does not exist: {input_dir}")
-    return sorted(
-        p for p in input_dir.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
-    )
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(input_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            path = Path(folder) / name
+            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            found.append(path)
+    return sorted(found)
 
 
-def _seen_files(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    rows = con.execute(
-        "select path, file_sha256 from raw.files where file_sha256 is not null"
-    ).fetchall()
-    return {(r[0], r[1]) for r in rows}
+def _file_meta(path: Path, run_id: str) -> dict[str, object]:
+    return {"path": str(path), "file_name": path.name, "run_id": run_id}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _outside(path: Path, root: Path) -> Path | None:
+    """The target of a symlink that leaves `root` (or is broken), else None."""
+    target = path.resolve()
+    if not target.exists():
+        return target
+    return None if target.is_relative_to(root) else target
+
+
+def _read(
+    batch: _Batch, path: Path, root: Path, seen: set[tuple[str, str]], max_bytes: int
+) -> None:
+    meta = _file_meta(path, batch.run_id)
+    if path.is_symlink():
+        target = _outside(path, root)
+        if target is not None:
+            reason = "broken_symlink" if not target.exists() else "symlink_outside_input"
+            batch.reject(meta, reason, f"points to {target}; not followed")
+            return
+    try:
+        stat = path.stat()
+        meta |= {
+            "size_bytes": stat.st_size,
+            "modified_at": datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None),
+        }
+        meta["file_sha256"] = sha = _sha256(path)
+        if (str(path), sha) in seen:
+            batch.unchanged += 1
+            return
+        if stat.st_size > max_bytes:
+            batch.reject(meta, "too_large", f"{stat.st_size} bytes > limit of {max_bytes}")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        batch.reject(meta, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+        return
+    decoded = decode_bytes(data)
+    if not isinstance(decoded, Decoded):
+        text = data.decode("utf-8", errors="replace") if decoded.reason == "truncated" else None
+        batch.reject(meta, decoded.reason, decoded.detail, text)
+        return
+    batch.docs.append({**meta, "raw_text": decoded.text, "encoding": decoded.encoding})
 
 
 def _title(body: pl.Expr) -> pl.Expr:
@@ -61,76 +141,48 @@ def _title(body: pl.Expr) -> pl.Expr:
     )
 
 
+def _cut_off(body: pl.Expr) -> pl.Expr:
+    """Prose that stops mid-sentence: its last paragraph is long and has no closing mark."""
+    last_paragraph = body.str.extract(r"(?s)(?:^|\n)([^\n]*)$", 1)
+    return (last_paragraph.str.len_chars() > 60) & ~last_paragraph.str.contains(
+        r"[.!?…:;\"“”»«')\]]\s*$"
+    )
+
+
 def _article_id(body: str) -> str:
     # Identity is the prose, not the bytes: whitespace and ads around it do not matter.
     normalized = " ".join(body.split())
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:24]
 
 
-def ingest_folder(
-    con: duckdb.DuckDBPyConnection, input_dir: Path, run_id: str, now: datetime | None = None
-) -> IngestResult:
-    now = now or datetime.now(UTC).replace(tzinfo=None)
-    files = list_input_files(input_dir)
-    seen = _seen_files(con)
-    docs: list[dict[str, object]] = []
-    file_rows: list[dict[str, object]] = []
-    quarantine: list[dict[str, object]] = []
-    unchanged = 0
-    for path in files:
-        base = {"path": str(path), "file_name": path.name, "run_id": run_id}
-        try:
-            data = path.read_bytes()
-            stat = path.stat()
-        except OSError as exc:
-            quarantine.append({**base, "reason": "unreadable", "detail": str(exc)})
-            file_rows.append({**base, "status": "quarantined"})
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if (str(path), sha) in seen:
-            unchanged += 1
-            continue
-        meta = {
-            **base,
-            "file_sha256": sha,
-            "size_bytes": len(data),
-            "modified_at": datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None),
-        }
-        decoded = decode_bytes(data)
-        if not isinstance(decoded, Decoded):
-            quarantine.append({**base, "reason": decoded.reason, "detail": decoded.detail,
-                               "size_bytes": len(data)})  # fmt: skip
-            file_rows.append({**meta, "status": "quarantined"})
-            continue
-        docs.append({**meta, "raw_text": decoded.text, "encoding": decoded.encoding})
+_DOC_SCHEMA = {
+    "path": pl.String, "file_name": pl.String, "run_id": pl.String, "file_sha256": pl.String,
+    "size_bytes": pl.Int64, "modified_at": pl.Datetime("us"), "raw_text": pl.String,
+    "encoding": pl.String,
+}  # fmt: skip
+_FILE_SCHEMA = {
+    "path": pl.String, "file_name": pl.String, "file_sha256": pl.String, "size_bytes": pl.Int64,
+    "modified_at": pl.Datetime("us"), "status": pl.String, "article_id": pl.String,
+    "run_id": pl.String, "seen_at": pl.Datetime("us"),
+}  # fmt: skip
+_QUARANTINE_SCHEMA = {
+    "path": pl.String, "file_name": pl.String, "reason": pl.String, "detail": pl.String,
+    "size_bytes": pl.Int64, "raw_text": pl.String, "run_id": pl.String,
+    "quarantined_at": pl.Datetime("us"),
+}  # fmt: skip
+_ARTICLE_COLUMNS = [
+    "article_id", "source_path", "title", "body", "boilerplate", "raw_text", "encoding",
+    "published_date", "published_date_method", "published_date_note", "run_id", "loaded_at",
+]  # fmt: skip
 
-    articles = _prepare(docs)
-    empty = articles.filter(pl.col("body").str.len_chars() == 0)
-    for row in empty.iter_rows(named=True):
-        quarantine.append({"path": row["path"], "file_name": row["file_name"], "run_id": run_id,
-                           "reason": "no_prose", "size_bytes": row["size_bytes"],
-                           "detail": "nothing left after removing ads and teasers"})  # fmt: skip
-        file_rows.append({**_meta_of(row), "status": "quarantined"})
-    articles = articles.filter(pl.col("body").str.len_chars() > 0)
 
-    existing = {r[0] for r in con.execute("select article_id from raw.articles").fetchall()}
-    is_new = ~pl.col("article_id").is_in(list(existing)) & pl.col("article_id").is_first_distinct()
-    articles = articles.with_columns(is_new.alias("is_new"))
-    for row in articles.iter_rows(named=True):
-        status = "loaded" if row["is_new"] else "duplicate"
-        file_rows.append({**_meta_of(row), "status": status, "article_id": row["article_id"]})
-    new = articles.filter("is_new").with_columns(
-        pl.col("path").alias("source_path"),
-        pl.lit(run_id).alias("run_id"),
-        pl.lit(now).alias("loaded_at"),
-    )
-    _write(con, new, file_rows, quarantine, now)
-    return IngestResult(
-        files_seen=len(files),
-        files_unchanged=unchanged,
-        articles_new=new.height,
-        duplicates=articles.height - new.height,
-        quarantined=len(quarantine),
+def _prepare(docs: list[dict[str, object]]) -> pl.DataFrame:
+    frame = pl.DataFrame(docs, schema=_DOC_SCHEMA)
+    cleaned = infer_published_date(clean_articles(frame.lazy())).collect()
+    return cleaned.with_columns(
+        _title(pl.col("body")).alias("title"),
+        _cut_off(pl.col("body")).alias("cut_off"),
+        pl.Series("article_id", [_article_id(b) for b in cleaned["body"]], dtype=pl.String),
     )
 
 
@@ -139,60 +191,78 @@ def _meta_of(row: dict[str, object]) -> dict[str, object]:
     return {k: row[k] for k in keys}
 
 
-def _prepare(docs: list[dict[str, object]]) -> pl.DataFrame:
-    schema = {
-        "path": pl.String, "file_name": pl.String, "run_id": pl.String,
-        "file_sha256": pl.String, "size_bytes": pl.Int64, "modified_at": pl.Datetime("us"),
-        "raw_text": pl.String, "encoding": pl.String,
-    }  # fmt: skip
-    frame = pl.DataFrame(docs, schema=schema)
-    cleaned = infer_published_date(clean_articles(frame.lazy())).collect()
-    return cleaned.with_columns(
-        _title(pl.col("body")).alias("title"),
-        pl.Series("article_id", [_article_id(b) for b in cleaned["body"]], dtype=pl.String),
-    )
-
-
-def _write(
+def ingest_folder(
     con: duckdb.DuckDBPyConnection,
-    new: pl.DataFrame,
-    file_rows: list[dict[str, object]],
-    quarantine: list[dict[str, object]],
-    now: datetime,
-) -> None:
-    files_df = pl.DataFrame(
-        [{**r, "seen_at": now} for r in file_rows],
-        schema={
-            "path": pl.String,
-            "file_name": pl.String,
-            "file_sha256": pl.String,
-            "size_bytes": pl.Int64,
-            "modified_at": pl.Datetime("us"),
-            "status": pl.String,
-            "article_id": pl.String,
-            "run_id": pl.String,
-            "seen_at": pl.Datetime("us"),
-        },  # fmt: skip
-    )
-    quarantine_df = pl.DataFrame(
-        [{**r, "quarantined_at": now} for r in quarantine],
-        schema={
-            "path": pl.String,
-            "file_name": pl.String,
-            "reason": pl.String,
-            "detail": pl.String,
-            "size_bytes": pl.Int64,
-            "run_id": pl.String,
-            "quarantined_at": pl.Datetime("us"),
-        },  # fmt: skip
-    )
-    article_cols = [
-        "article_id", "source_path", "title", "body", "boilerplate", "raw_text", "encoding",
-        "published_date", "published_date_method", "published_date_note", "run_id", "loaded_at",
-    ]  # fmt: skip
-    tables = {
-        "raw.articles": new.select(article_cols),
-        "raw.files": files_df,
-        "raw.quarantine": quarantine_df,
+    input_dir: Path,
+    run_id: str,
+    now: datetime | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestResult:
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    root = input_dir.resolve()
+    files = list_input_files(input_dir)
+    seen = {
+        (p, s)
+        for p, s in con.execute(
+            "select path, file_sha256 from raw.files where file_sha256 is not null"
+        ).fetchall()
     }
-    append_frames(con, tables)
+    batch = _Batch(run_id)
+    for path in files:
+        _read(batch, path, root, seen, max_bytes)
+
+    articles = _prepare(batch.docs)
+    for row in articles.filter(pl.col("body").str.len_chars() == 0).iter_rows(named=True):
+        batch.reject(
+            _meta_of(row),
+            "no_prose",
+            "nothing left after removing ads and teasers",
+            row["raw_text"],
+        )
+    for row in articles.filter(pl.col("cut_off") & (pl.col("body").str.len_chars() > 0)).iter_rows(
+        named=True
+    ):
+        tail = row["body"][-40:].replace("\n", " ")
+        batch.reject(
+            _meta_of(row), "truncated", f"text stops mid-sentence: …{tail}", row["raw_text"]
+        )
+    articles = articles.filter((pl.col("body").str.len_chars() > 0) & ~pl.col("cut_off"))
+
+    existing = {r[0] for r in con.execute("select article_id from raw.articles").fetchall()}
+    articles = articles.with_columns(
+        (
+            ~pl.col("article_id").is_in(list(existing)) & pl.col("article_id").is_first_distinct()
+        ).alias("is_new")
+    )
+    for row in articles.iter_rows(named=True):
+        status = "loaded" if row["is_new"] else "duplicate"
+        batch.files.append({**_meta_of(row), "status": status, "article_id": row["article_id"]})
+    new = articles.filter("is_new").with_columns(
+        pl.col("path").alias("source_path"),
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(now).alias("loaded_at"),
+    )
+    append_frames(
+        con,
+        {
+            "raw.articles": new.select(_ARTICLE_COLUMNS),
+            "raw.files": pl.DataFrame(
+                [{**r, "seen_at": now} for r in batch.files], schema=_FILE_SCHEMA
+            ),
+            "raw.quarantine": pl.DataFrame(
+                [{**r, "quarantined_at": now} for r in batch.quarantine], schema=_QUARANTINE_SCHEMA
+            ),
+        },
+        stage="ingest",
+    )
+    reasons: dict[str, int] = {}
+    for q in batch.quarantine:
+        reasons[str(q["reason"])] = reasons.get(str(q["reason"]), 0) + 1
+    return IngestResult(
+        files_seen=len(files),
+        files_unchanged=batch.unchanged,
+        articles_new=new.height,
+        duplicates=articles.height - new.height,
+        quarantined=len(batch.quarantine),
+        quarantine_reasons=reasons,
+    )

@@ -38,7 +38,8 @@ class RunSummary:
             f"run {self.run_id}: {self.status.upper()}",
             f"  articles  read {c.get('files_seen', 0)}  unchanged {c.get('files_unchanged', 0)}"
             f"  new {c.get('articles_new', 0)}  duplicates {c.get('duplicates', 0)}"
-            f"  quarantined {c.get('quarantined', 0)}",
+            f"  quarantined {c.get('quarantined', 0)}"
+            + (f" {c['quarantine_reasons']}" if c.get("quarantine_reasons") else ""),
             f"  extracted figures {c.get('figures', 0)}  company mentions {c.get('mentions', 0)}"
             f"  events {c.get('events', 0)}",
             f"  dbt       models {c.get('dbt_models', 0)}  tests passed {c.get('dbt_tests', 0)}",
@@ -48,6 +49,8 @@ class RunSummary:
         ]
         if self.failed_checks:
             lines.append("  failed:   " + "; ".join(self.failed_checks))
+        if c.get("abandoned_runs"):
+            lines.append(f"  recovered {c['abandoned_runs']} earlier run(s) that died mid-way")
         if self.message:
             lines.append(f"  note      {self.message}")
         return "\n".join(lines)
@@ -59,9 +62,10 @@ def _open(settings: Settings):  # noqa: ANN202 - a duckdb connection
     return con
 
 
-def begin(settings: Settings, run_id: str) -> None:
+def begin(settings: Settings, run_id: str) -> int:
+    """Record the start of a run; returns how many dead earlier runs were marked abandoned."""
     with _open(settings) as con:
-        start_run(con, run_id, settings.input_dir)
+        return start_run(con, run_id, settings.input_dir)
 
 
 def ingest(settings: Settings, run_id: str) -> IngestResult:

@@ -12,15 +12,47 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
+from finnews.failpoints import failpoint
 from finnews.warehouse import connect
 
 PUBLISHED_SCHEMAS = ("marts", "reporting")
+
+
+# Run lineage differs between two builds of the same inputs; content checksums ignore it.
+LINEAGE_COLUMNS = ("run_id", "loaded_at")
 
 
 @dataclass(frozen=True)
 class PublishResult:
     path: Path
     tables: dict[str, int]
+    checksums: dict[str, str]
+
+
+def table_checksum(
+    con: duckdb.DuckDBPyConnection, table: str, exclude: tuple[str, ...] = ()
+) -> str:
+    """Order-independent checksum of a table's rows (row count and sum of row hashes)."""
+    columns = {r[0] for r in con.execute(f"select * from {table} limit 0").description}
+    dropped = [c for c in exclude if c in columns]
+    projection = f"* exclude ({', '.join(dropped)})" if dropped else "*"
+    n, total = con.execute(
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar "
+        f"from (select {projection} from {table}) t"
+    ).fetchone()
+    return f"{n}:{total}"
+
+
+def mart_checksums(con: duckdb.DuckDBPyConnection, content_only: bool = False) -> dict[str, str]:
+    """Checksum of every published table, optionally ignoring run lineage columns."""
+    tables = con.execute(
+        "select schema_name, table_name from duckdb_tables() "
+        "where schema_name in ('marts', 'reporting') order by 1, 2"
+    ).fetchall()
+    exclude = LINEAGE_COLUMNS if content_only else ()
+    return {f"{s}.{t}": table_checksum(con, f'"{s}"."{t}"', exclude) for s, t in tables}
 
 
 def _sql_string(value: str) -> str:
@@ -37,8 +69,10 @@ def _fsync(path: Path) -> None:
 
 def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -> PublishResult:
     """Copy every table of the published schemas from `work_db` into `published_db`."""
+    # Left by a run killed before its rename; the caller holds the run lock, so none is live.
+    for stale in published_db.parent.glob(f".{published_db.name}.*.tmp"):
+        stale.unlink()
     staging = published_db.with_name(f".{published_db.name}.{run_id}.tmp")
-    staging.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     con = connect(staging, memory_limit=memory_limit)
     try:
@@ -61,16 +95,20 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
             counts[f"{schema}.{table}"] = con.execute(
                 f'select count(*) from "{schema}"."{table}"'
             ).fetchone()[0]
+        con.execute("detach work")
+        checksums = mart_checksums(con)
         con.execute("create schema if not exists meta")
         con.execute(
             "create table meta.publication as select ? as run_id, ? as published_at",
             [run_id, datetime.now(UTC).replace(tzinfo=None)],
         )
-        con.execute("detach work")
+        con.execute("create table meta.mart_checksums (table_name varchar, checksum varchar)")
+        con.executemany("insert into meta.mart_checksums values (?, ?)", list(checksums.items()))
         con.execute("checkpoint")
     finally:
         con.close()
     _fsync(staging)
+    failpoint("publish.before_rename")
     os.replace(staging, published_db)
     _fsync(published_db.parent)
-    return PublishResult(path=published_db, tables=counts)
+    return PublishResult(path=published_db, tables=counts, checksums=checksums)

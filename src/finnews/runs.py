@@ -52,11 +52,24 @@ def warehouse_lock(warehouse_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, input_dir: Path) -> None:
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, input_dir: Path) -> int:
+    """Record the run; runs still marked running died (we hold the lock): mark them abandoned.
+
+    Returns how many earlier runs were abandoned.
+    """
+    abandoned = con.execute(
+        """
+        update raw.runs set status = 'abandoned', ended_at = ?,
+            message = 'process ended before the run finished (killed or crashed)'
+        where status = 'running'
+        """,
+        [utcnow()],
+    ).fetchone()[0]
     con.execute(
         "insert into raw.runs (run_id, started_at, status, input_dir) values (?, ?, 'running', ?)",
         [run_id, utcnow(), str(input_dir)],
     )
+    return int(abandoned)
 
 
 def finish_run(
@@ -65,7 +78,7 @@ def finish_run(
     columns = [
         "files_seen", "files_unchanged", "articles_new", "duplicates", "quarantined",
         "sentences", "figures", "mentions", "events", "checks_passed", "checks_failed",
-        "published",
+        "published", "verdict",
     ]  # fmt: skip
     values = [counts.get(c) for c in columns]
     assignments = ", ".join(f"{c} = ?" for c in columns)

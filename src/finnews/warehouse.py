@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from finnews.failpoints import failpoint
+
 # Analysts' tools lag behind: files readable by DuckDB 1.5.x (and duckdb-cli 1.5.6).
 STORAGE_COMPATIBILITY = "v1.5.0"
 
@@ -30,6 +32,7 @@ create table if not exists raw.runs (
     checks_passed integer,
     checks_failed integer,
     published boolean,
+    verdict varchar,
     message varchar
 );
 create table if not exists raw.files (
@@ -63,6 +66,7 @@ create table if not exists raw.quarantine (
     reason varchar not null,
     detail varchar,
     size_bytes bigint,
+    raw_text varchar,
     run_id varchar not null,
     quarantined_at timestamp not null
 );
@@ -141,11 +145,22 @@ def connect(
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
+# Columns added after a warehouse may already exist: applied on every open, idempotent.
+MIGRATIONS = (
+    "alter table raw.runs add column if not exists verdict varchar",
+    "alter table raw.quarantine add column if not exists raw_text varchar",
+)
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_DDL)
+    for statement in MIGRATIONS:
+        con.execute(statement)
 
 
-def append_frames(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+def append_frames(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], stage: str
+) -> None:
     """Append each frame to its table, by column name, all in one transaction."""
     con.execute("begin transaction")
     try:
@@ -156,6 +171,7 @@ def append_frames(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame
                 con.execute(f"insert into {table} by name select * from {view}")
             finally:
                 con.unregister(view)
+        failpoint(f"{stage}.before_commit")
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -20,6 +20,9 @@ select
     a.published_date_method,
     a.published_date_note,
     main.company_id as main_company_id,
+    coalesce(v.is_latest_version, true) as is_latest_version,
+    coalesce(v.version_no, 1) as version_no,
+    coalesce(v.n_sources, 1) as n_sources,
     a.source_path,
     a.encoding,
     a.body_chars,
@@ -37,3 +40,4 @@ left join {{ ref('int_article_companies') }} main
 left join figures f on f.article_id = a.article_id
 left join mentions m on m.article_id = a.article_id
 left join events e on e.article_id = a.article_id
+left join {{ ref('int_article_versions') }} v on v.article_id = a.article_id

@@ -8,7 +8,7 @@ select
     count(distinct e.article_id) as n_articles,
     min(e.published_date) as first_reported_on,
     max(e.published_date) as last_reported_on,
-    arg_max(e.evidence, e.published_date) as latest_evidence
+    first(e.evidence order by e.published_date desc nulls last, e.event_id) as latest_evidence
 from {{ ref('fct_events') }} e
 join {{ ref('dim_companies') }} c using (company_id)
 where e.event_type = 'earnings_release' and e.event_date is not null

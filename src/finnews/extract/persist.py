@@ -45,5 +45,6 @@ def extract_pending(
             # Written last, in the same transaction: an article is extracted wholly or not.
             "raw.extracted": articles.select("article_id", run, pl.lit(now).alias("extracted_at")),
         },
+        stage="extract",
     )
     return {"articles": articles.height, **extraction.counts()}

@@ -1,0 +1,66 @@
+"""Helpers for tests that run the real flow, in this process or in a child to kill."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def copy_seeds(src: Path, dst: Path, n: int | None = None) -> list[Path]:
+    dst.mkdir(parents=True, exist_ok=True)
+    files = sorted(src.glob("*.txt"))[:n]
+    return [Path(shutil.copy2(f, dst / f.name)) for f in files]
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def spawn_flow(input_dir: Path, warehouse: Path, failpoint: str, marker: Path) -> subprocess.Popen:
+    """The nightly flow in a child process (own session, so the whole group can be killed),
+    frozen at `failpoint` once it gets there."""
+    env = {
+        **os.environ,
+        "FINNEWS_FAILPOINT": failpoint,
+        "FINNEWS_FAILPOINT_MARKER": str(marker),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.nightly", "--input-dir", str(input_dir),
+         "--warehouse-dir", str(warehouse)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_for(marker: Path, proc: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"flow exited ({proc.returncode}) before reaching the failpoint")
+        if time.monotonic() > deadline:
+            kill_group(proc)
+            raise AssertionError("flow did not reach the failpoint in time")
+        time.sleep(0.1)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL the run and everything it started (Prefect server, dbt child)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
