@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean serve query docs
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,22 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) -m flows.nightly $(if $(INPUT),--input-dir $(INPUT)) $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+# Nightly deployment (cron 02:00 Europe/Berlin unless CRON/TZ say otherwise) with a local
+# Prefect server on 127.0.0.1:4200; Ctrl-C stops both.
+CRON ?= 0 2 * * *
+TZ_NAME ?= Europe/Berlin
+serve: install
+	$(PY) -m flows.deploy --with-server --cron "$(CRON)" --timezone "$(TZ_NAME)" \
+		$(if $(INPUT),--input-dir $(INPUT)) $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+# The analysts' way in: the DuckDB CLI, read-only, on the published file.
+query: install
+	$(VENV)/bin/duckdb -readonly $(or $(WAREHOUSE),warehouse)/published.duckdb
+
+# dbt docs + Great Expectations data docs + the latest run report, in build/docs/.
+docs: install
+	$(PY) -m finnews.docs $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
 
 test: install
 	$(PY) -m pytest

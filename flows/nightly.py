@@ -11,7 +11,9 @@ import sys
 from typing import Any
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
 
 from finnews import pipeline
 from finnews.config import Settings
@@ -23,7 +25,12 @@ from finnews.runs import new_run_id, warehouse_lock
 
 # File-touching stages may hit a transient error (a file still being written, a lock
 # released a moment late): retry those; a failed audit is a verdict and is never retried.
-_IO = {"retries": 2, "retry_delay_seconds": [2, 10], "cache_policy": NO_CACHE}
+_IO = {
+    "retries": 3,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=2),  # 2 s, 4 s, 8 s
+    "retry_jitter_factor": 0.5,
+    "cache_policy": NO_CACHE,
+}
 
 
 @task(name="ingest", **_IO)
@@ -51,6 +58,11 @@ def publish_task(settings: Settings, run_id: str) -> PublishResult:
     return pipeline.publish_marts(settings, run_id)
 
 
+@task(name="report", **_IO)
+def report_task(settings: Settings, run_id: str) -> str:
+    return str(pipeline.write_run_report(settings, run_id))
+
+
 @flow(name="finnews-nightly", log_prints=True)
 def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> dict[str, Any]:
     """Load new articles, extract, build the marts, audit them, publish if the audit passed."""
@@ -75,6 +87,7 @@ def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> d
                 raise GateFailed(gate)
             summary.published_tables = publish_task(settings, run_id).tables
             summary.counts["published"] = True
+            summary.report = report_task(settings, run_id)
             summary.status = "completed"
         except Exception as exc:
             summary.status = "failed"
@@ -84,6 +97,11 @@ def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> d
         finally:
             pipeline.finish(settings, summary)
             print(summary.render())
+            create_markdown_artifact(
+                markdown=summary.markdown(),
+                key="finnews-run-summary",
+                description=f"finnews nightly run {run_id}: {summary.status}",
+            )
     return summary.as_dict()
 
 

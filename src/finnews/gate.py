@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from finnews.failpoints import failpoint
+from finnews.progress import track
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def run_gate(con: duckdb.DuckDBPyConnection, checks: list[Check], out_dir: Path)
     source = context.data_sources.add_pandas("warehouse")
     outcomes: list[ExpectationOutcome] = []
     report: dict[str, Any] = {}
-    for check in checks:
+    for check in track(checks, len(checks), "validate", unit="suite"):
         frame = con.execute(check.query).df()
         asset = source.add_dataframe_asset(check.name)
         batch = asset.add_batch_definition_whole_dataframe("all").get_batch(

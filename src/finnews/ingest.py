@@ -18,6 +18,7 @@ import polars as pl
 
 from finnews.clean import clean_articles
 from finnews.decode import Decoded, decode_bytes
+from finnews.progress import track
 from finnews.pubdate import infer_published_date
 from finnews.warehouse import append_frames
 
@@ -208,7 +209,7 @@ def ingest_folder(
         ).fetchall()
     }
     batch = _Batch(run_id)
-    for path in files:
+    for path in track(files, len(files), "ingest", unit="file"):
         _read(batch, path, root, seen, max_bytes)
 
     articles = _prepare(batch.docs)

@@ -8,6 +8,7 @@ the next one (dbt opens the file itself in between).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from finnews.config import Settings
@@ -16,6 +17,7 @@ from finnews.extract.persist import extract_pending
 from finnews.gate import GateResult, load_checks, run_gate
 from finnews.ingest import IngestResult, ingest_folder
 from finnews.publish import PublishResult, publish
+from finnews.report import write_report
 from finnews.runs import finish_run, start_run
 from finnews.warehouse import connect, ensure_raw_schema
 
@@ -28,6 +30,7 @@ class RunSummary:
     counts: dict[str, Any] = field(default_factory=dict)
     failed_checks: list[str] = field(default_factory=list)
     published_tables: dict[str, int] = field(default_factory=dict)
+    report: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,10 +52,45 @@ class RunSummary:
         ]
         if self.failed_checks:
             lines.append("  failed:   " + "; ".join(self.failed_checks))
+        if self.report:
+            lines.append(f"  report    {self.report}")
         if c.get("abandoned_runs"):
             lines.append(f"  recovered {c['abandoned_runs']} earlier run(s) that died mid-way")
         if self.message:
             lines.append(f"  note      {self.message}")
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        """The run summary as a Prefect markdown artifact."""
+        c = self.counts
+        rows = [
+            ("files read", c.get("files_seen", 0)),
+            ("unchanged files", c.get("files_unchanged", 0)),
+            ("new articles", c.get("articles_new", 0)),
+            ("duplicates", c.get("duplicates", 0)),
+            ("quarantined", c.get("quarantined", 0)),
+            ("figures", c.get("figures", 0)),
+            ("company mentions", c.get("mentions", 0)),
+            ("events", c.get("events", 0)),
+            ("dbt models / tests", f"{c.get('dbt_models', 0)} / {c.get('dbt_tests', 0)}"),
+            (
+                "expectations passed / failed",
+                f"{c.get('checks_passed', 0)} / {c.get('checks_failed', 0)}",
+            ),
+            ("quality verdict", c.get("verdict") or "not reached"),
+            ("marts published", len(self.published_tables)),
+        ]
+        lines = [f"# finnews nightly run `{self.run_id}`: **{self.status}**", "",
+                 "| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]  # fmt: skip
+        if c.get("quarantine_reasons"):
+            lines += ["", "Quarantined by reason: " + ", ".join(
+                f"{k} {v}" for k, v in sorted(c["quarantine_reasons"].items()))]  # fmt: skip
+        if self.report:
+            lines += ["", f"Report: `{self.report}`"]
+        if self.failed_checks:
+            lines += ["", "## Failed expectations", *(f"- {f}" for f in self.failed_checks)]
+        if self.message:
+            lines += ["", f"> {self.message}"]
         return "\n".join(lines)
 
 
@@ -95,6 +133,12 @@ def validate(settings: Settings, run_id: str) -> GateResult:
 
 def publish_marts(settings: Settings, run_id: str) -> PublishResult:
     return publish(settings.work_db, settings.published_db, run_id, settings.memory_limit)
+
+
+def write_run_report(settings: Settings, run_id: str) -> Path:
+    return write_report(
+        settings.published_db, settings.work_db, settings.run_dir(run_id) / "report", run_id
+    )
 
 
 def finish(settings: Settings, summary: RunSummary) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from finnews.failpoints import failpoint
+from finnews.progress import track
 from finnews.warehouse import connect
 
 PUBLISHED_SCHEMAS = ("marts", "reporting")
@@ -87,7 +88,7 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
         ).fetchall()
         if not tables:
             raise RuntimeError(f"nothing to publish: no tables in {PUBLISHED_SCHEMAS} of {work_db}")
-        for schema, table in tables:
+        for schema, table in track(tables, len(tables), "publish", unit="table"):
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(
                 f'create table "{schema}"."{table}" as select * from work."{schema}"."{table}"'

@@ -1,0 +1,143 @@
+"""The run report: one HTML page with PNG charts under the run's folder.
+
+Reads the published file (what analysts see) and the quarantine of the writer's file.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+TOP_COMPANIES = 8
+
+
+def _table(frame: pd.DataFrame, empty: str) -> str:
+    if frame.empty:
+        return f"<p class='empty'>{html.escape(empty)}</p>"
+    return frame.to_html(index=False, border=0, classes="data", na_rep="–", escape=True)
+
+
+def _save(fig: plt.Figure, path: Path) -> str:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path.name
+
+
+def _mentions_chart(pub: duckdb.DuckDBPyConnection, out: Path) -> str | None:
+    frame = pub.execute(
+        """
+        with top as (
+            select company_id from marts.fct_company_mentions
+            group by company_id order by count(*) desc, company_id limit ?
+        )
+        select m.published_date, c.company_name, count(*) as mentions
+        from marts.fct_company_mentions m
+        join top using (company_id)
+        join marts.dim_companies c using (company_id)
+        where m.published_date is not null
+        group by all order by 1
+        """,
+        [TOP_COMPANIES],
+    ).df()
+    if frame.empty:
+        return None
+    wide = frame.pivot_table(
+        index="published_date", columns="company_name", values="mentions", aggfunc="sum"
+    ).fillna(0)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    wide.plot(ax=ax, marker="o", linewidth=1)
+    ax.set_title(f"Company mentions per publication date (top {TOP_COMPANIES})")
+    ax.set_xlabel("publication date")
+    ax.set_ylabel("mentions")
+    ax.legend(fontsize=7, ncols=2)
+    return _save(fig, out / "mentions_per_company.png")
+
+
+def _share_price_chart(pub: duckdb.DuckDBPyConnection, out: Path) -> str | None:
+    frame = pub.execute(
+        """
+        select as_of_date, company_name, avg_price
+        from reporting.rpt_share_price_mentions
+        where currency = 'EUR' and as_of_date is not null order by as_of_date
+        """
+    ).df()
+    if frame.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for company, rows in frame.groupby("company_name"):
+        ax.plot(rows["as_of_date"], rows["avg_price"], marker="o", linewidth=1, label=company)
+    ax.set_yscale("log")
+    ax.set_title("Share prices quoted in articles (EUR, log scale)")
+    ax.set_xlabel("publication date")
+    ax.set_ylabel("EUR")
+    ax.legend(fontsize=7, ncols=2)
+    return _save(fig, out / "share_prices.png")
+
+
+def _quarantine_chart(quarantine: pd.DataFrame, out: Path) -> str | None:
+    if quarantine.empty:
+        return None
+    counts = quarantine.groupby("reason").size().sort_values()
+    fig, ax = plt.subplots(figsize=(6, 0.5 + 0.4 * len(counts)))
+    counts.plot.barh(ax=ax, color="#b55")
+    ax.set_title("Quarantined files by reason (all runs)")
+    ax.set_xlabel("files")
+    return _save(fig, out / "quarantine.png")
+
+
+def write_report(
+    published_db: Path, work_db: Path, out_dir: Path, run_id: str, today: date | None = None
+) -> Path:
+    """Write `index.html` and its charts into `out_dir`; returns the HTML path."""
+    today = today or date.today()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(published_db), read_only=True) as pub:
+        charts = [_mentions_chart(pub, out_dir), _share_price_chart(pub, out_dir)]
+        calendar = pub.execute(
+            """
+            select earnings_date, company_name, ticker, alternative_date, n_articles,
+                   earnings_date >= ? as upcoming
+            from reporting.rpt_earnings_calendar order by earnings_date, company_name
+            """,
+            [today],
+        ).df()
+        latest = pub.execute(
+            """
+            select company_name, metric_type, value, unit, qualifier, as_of_date, surface
+            from reporting.rpt_latest_metrics order by company_name, metric_type
+            """
+        ).df()
+    with duckdb.connect(str(work_db), read_only=True) as work:
+        quarantine = work.execute(
+            "select file_name, reason, detail, run_id from raw.quarantine order by quarantined_at desc"
+        ).df()
+    charts.append(_quarantine_chart(quarantine, out_dir))
+    images = "".join(f"<img src='{name}' alt='{name}'>" for name in charts if name)
+    upcoming = calendar[calendar["upcoming"]].drop(columns="upcoming")
+    page = f"""<!doctype html>
+<html lang="de"><head><meta charset="utf-8"><title>finnews run {html.escape(run_id)}</title>
+<style>
+body{{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}} img{{max-width:100%;margin:1em 0}}
+table.data{{border-collapse:collapse;font-size:.9em}} table.data td,table.data th{{padding:.2em .6em;border-bottom:1px solid #ddd}}
+.empty{{color:#777}}
+</style></head><body>
+<h1>finnews nightly run <code>{html.escape(run_id)}</code></h1>
+<h2>Charts</h2>{images}
+<h2>Upcoming earnings (from {today.isoformat()})</h2>{_table(upcoming, "no upcoming earnings dates")}
+<h2>Earnings calendar (all announced dates)</h2>{_table(calendar.drop(columns="upcoming"), "no earnings dates")}
+<h2>Latest metrics per company</h2>{_table(latest, "no metrics")}
+<h2>Quarantine</h2>{_table(quarantine, "no quarantined files")}
+</body></html>
+"""
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
