@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs
+.PHONY: install run test lint format clean serve query docs browser
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ query: install
 # dbt docs + Great Expectations data docs + the latest run report, in build/docs/.
 docs: install
 	$(PY) -m finnews.docs $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+# Headless Chromium for the docs/report rendering tests (Debian package; needs root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test: install
 	$(PY) -m pytest

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,3 +67,31 @@ def kill_group(proc: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+
+
+def chromium_dom(page: Path, budget_ms: int = 15000) -> str:
+    """The DOM of a local page after headless Chromium ran its scripts."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        import pytest
+
+        pytest.skip("chromium not installed (`make browser` installs Debian's package)")
+    profile = Path(tempfile.mkdtemp(prefix="finnews-chromium-"))
+    try:
+        proc = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
+             "--dump-dom", page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return proc.stdout
+
+
+def visible_text(dom: str) -> str:
+    """Text a reader sees: scripts, styles and tags removed, whitespace folded."""
+    text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", dom)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"\s+", " ", html.unescape(text))

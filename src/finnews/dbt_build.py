@@ -53,10 +53,10 @@ def _failures(run_results: dict) -> list[str]:
     ]
 
 
-def dbt_build(
-    project_dir: Path, work_db: Path, artifacts_dir: Path, memory_limit: str
-) -> DbtResult:
-    """Build every model and run every dbt test; raise DbtBuildError naming what failed."""
+def run_dbt(
+    command: list[str], project_dir: Path, work_db: Path, artifacts_dir: Path, memory_limit: str
+) -> tuple[int, str, Path]:
+    """Run one dbt command in a child process; returns exit code, output and target path."""
     artifacts_dir.mkdir(parents=True, exist_ok=True)
     target = artifacts_dir / "target"
     env = {
@@ -66,21 +66,30 @@ def dbt_build(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     cmd = [
-        *_dbt_executable(), "build",
+        *_dbt_executable(), *command,
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
         "--target-path", str(target),
         "--log-path", str(artifacts_dir / "logs"),
         "--no-partial-parse",
     ]  # fmt: skip
-    log_file = artifacts_dir / "dbt_output.log"
+    log_file = artifacts_dir / f"dbt_{command[0]}.log"
     with log_file.open("w") as log:
         proc = subprocess.Popen(
             cmd, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
         )
-        failpoint("dbt.running")
+        failpoint("dbt.running" if command[0] == "build" else f"dbt.{command[0]}")
         returncode = proc.wait()
-    output = log_file.read_text()
+    return returncode, log_file.read_text(), target
+
+
+def dbt_build(
+    project_dir: Path, work_db: Path, artifacts_dir: Path, memory_limit: str
+) -> DbtResult:
+    """Build every model and run every dbt test; raise DbtBuildError naming what failed."""
+    returncode, output, target = run_dbt(
+        ["build"], project_dir, work_db, artifacts_dir, memory_limit
+    )
     results_file = target / "run_results.json"
     if not results_file.exists():
         tail = "\n".join(output.strip().splitlines()[-15:])
@@ -88,6 +97,18 @@ def dbt_build(
     run_results = json.loads(results_file.read_text())
     failures = _failures(run_results)
     if failures or returncode != 0:
-        raise DbtBuildError("dbt build failed: " + "; ".join(failures or ["see dbt_output.log"]))
+        raise DbtBuildError("dbt build failed: " + "; ".join(failures or ["see dbt_build.log"]))
     kinds = [r["unique_id"].split(".", 1)[0] for r in run_results["results"]]
     return DbtResult(models=kinds.count("model"), tests_passed=kinds.count("test"))
+
+
+def dbt_docs(project_dir: Path, work_db: Path, artifacts_dir: Path, memory_limit: str) -> Path:
+    """`dbt docs generate --static`: one self-contained HTML page (models, columns, lineage)."""
+    returncode, output, target = run_dbt(
+        ["docs", "generate", "--static"], project_dir, work_db, artifacts_dir, memory_limit
+    )
+    page = target / "static_index.html"
+    if returncode != 0 or not page.exists():
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise DbtBuildError(f"dbt docs generate failed (exit {returncode}):\n{tail}")
+    return page

@@ -105,12 +105,13 @@ def _import(path: Path) -> ModuleType:
     return module
 
 
-def _context() -> Any:
+def _context(project_dir: Path) -> Any:
+    """A file-backed GX context in the run's folder: suites, results and data docs land there."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
+    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
 
@@ -135,19 +136,30 @@ def _detail(result: Any) -> str:
     return "ok" if result.success else "failed"
 
 
+def data_docs_index(out_dir: Path) -> Path:
+    """Where run_gate leaves the GX data docs of a run."""
+    return out_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
 def run_gate(con: duckdb.DuckDBPyConnection, checks: list[Check], out_dir: Path) -> GateResult:
-    """Validate every check; write the GX results as JSON under `out_dir`."""
-    context = _context()
+    """Validate every check; store GX results and data docs, and a JSON summary, in `out_dir`."""
+    import great_expectations as gx
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    context = _context(out_dir)
     source = context.data_sources.add_pandas("warehouse")
     outcomes: list[ExpectationOutcome] = []
     report: dict[str, Any] = {}
     for check in track(checks, len(checks), "validate", unit="suite"):
         frame = con.execute(check.query).df()
-        asset = source.add_dataframe_asset(check.name)
-        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": frame}
+        batch_definition = source.add_dataframe_asset(
+            check.name
+        ).add_batch_definition_whole_dataframe("all")
+        suite = context.suites.add(check.build_suite())
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=check.name, data=batch_definition, suite=suite)
         )
-        validation = batch.validate(check.build_suite())
+        validation = definition.run(batch_parameters={"dataframe": frame})
         report[check.name] = {"rows": len(frame), "result": validation.to_json_dict()}
         failpoint("validate.running")
         for res in validation.results:
@@ -162,8 +174,8 @@ def run_gate(con: duckdb.DuckDBPyConnection, checks: list[Check], out_dir: Path)
                     detail=f"error: {error}" if error else _detail(res),
                 )
             )
-    out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "validation.json").write_text(json.dumps(report, indent=2, default=str))
+    context.build_data_docs()
     result = GateResult(outcomes)
     log.info("gate: %s", result.summary())
     return result

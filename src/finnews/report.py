@@ -22,7 +22,23 @@ TOP_COMPANIES = 8
 def _table(frame: pd.DataFrame, empty: str) -> str:
     if frame.empty:
         return f"<p class='empty'>{html.escape(empty)}</p>"
-    return frame.to_html(index=False, border=0, classes="data", na_rep="–", escape=True)
+    shown = frame.apply(lambda column: column.map(_cell))
+    return shown.to_html(index=False, border=0, classes="data", escape=True)
+
+
+def _cell(value: object) -> str:
+    """Numbers with thousands separators, dates as ISO, missing as a dash."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _save(fig: plt.Figure, path: Path) -> str:
