@@ -50,6 +50,13 @@ def test_thousands_dot_is_not_a_decimal_point() -> None:
     assert values.to_series().to_list() == [20000.0, 1250.5, 134.6, 7.0, 2.0]
 
 
+def test_scaled_decimals_are_exact() -> None:
+    # 32.2 * 1e9 == 32200000000.000004 in floating point; the figure must not carry that.
+    assert only_figure("Der Umsatz lag bei 32,2 Milliarden Euro.")["value"] == 32_200_000_000.0
+    assert only_figure("Erlöse von 247,8 Milliarden Yuan.")["value"] == 247_800_000_000.0
+    assert only_figure("Ein Auftrag über 1,15 Millionen Euro.")["value"] == 1_150_000.0
+
+
 def test_count_with_adjective_and_compound_noun() -> None:
     fig = only_figure("Geplant sind mehr als 20.000 autonome Lieferfahrzeuge in China.")
     assert fig["kind"] == "count"

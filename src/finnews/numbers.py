@@ -31,17 +31,27 @@ FIGURE = rf"\b{QUALIFIER}{NUMBER}{SCALE}(?:\s*{UNIT}|{COUNT})?"
 RSI = r"\bRSI(?:-Wert)?\s+(?:von\s+|bei\s+|liegt bei\s+)?(?:(?P<qualifier>rund|etwa|knapp)\s+)?(?P<number>\d+(?:,\d+)?)"
 
 
-def german_number(col: pl.Expr) -> pl.Expr:
-    """'20.000' -> 20000.0, '134,60' -> 134.6, 'vier' -> 4.0; anything else -> null."""
-    digits = (
-        col.str.replace_all(".", "", literal=True)
-        .str.replace(",", ".", literal=True)
-        .cast(pl.Float64, strict=False)
-    )
+def _mantissa_and_decimals(col: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """'1.250,5' -> (12505, 1): integer digits and how many of them are decimals."""
+    digits = col.str.replace_all(".", "", literal=True)
+    mantissa = digits.str.replace(",", "", literal=True).cast(pl.Float64, strict=False)
+    decimals = digits.str.extract(r",(\d+)$", 1).str.len_chars().fill_null(0)
+    return mantissa, decimals
+
+
+def german_number(col: pl.Expr, scale: pl.Expr | None = None) -> pl.Expr:
+    """'20.000' -> 20000.0, '134,60' -> 134.6, 'vier' -> 4.0; anything else -> null.
+
+    With `scale`, the scale is applied before the decimal shift, so '32,2' Milliarden is
+    exactly 322e9 / 10 = 32200000000.0, not 32.2 * 1e9 = 32200000000.000004.
+    """
+    mantissa, decimals = _mantissa_and_decimals(col)
+    factor = scale.fill_null(1.0) if scale is not None else pl.lit(1.0)
+    digits = mantissa * factor / pl.lit(10.0).pow(decimals)
     words = col.str.to_lowercase().replace_strict(
         NUMBER_WORDS, default=None, return_dtype=pl.Float64
     )
-    return pl.coalesce(digits, words)
+    return pl.coalesce(digits, words * factor)
 
 
 def scale_factor(col: pl.Expr) -> pl.Expr:
@@ -78,14 +88,13 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     return (
         spans.with_columns(
             kind.alias("kind"),
-            german_number(pl.col("number")).alias("number_value"),
+            german_number(pl.col("number"), scale).alias("value"),
             scale.alias("scale_factor"),
             currency.alias("currency"),
             pl.col("qualifier").str.to_lowercase().alias("qualifier"),
         )
-        .filter(pl.col("kind").is_not_null() & pl.col("number_value").is_not_null())
+        .filter(pl.col("kind").is_not_null() & pl.col("value").is_not_null())
         .with_columns(
-            (pl.col("number_value") * pl.col("scale_factor").fill_null(1.0)).alias("value"),
             pl.when(pl.col("kind") == "amount")
             .then(pl.col("currency"))
             .when(pl.col("kind") == "count")
