@@ -48,12 +48,12 @@ test: install
 	$(PY) -m pytest
 
 lint: install
-	$(PY) -m ruff check src flows expectations tests
-	$(PY) -m ruff format --check src flows expectations tests
+	$(PY) -m ruff check src flows expectations tests scripts
+	$(PY) -m ruff format --check src flows expectations tests scripts
 
 format: install
-	$(PY) -m ruff check --fix src flows expectations tests
-	$(PY) -m ruff format src flows expectations tests
+	$(PY) -m ruff check --fix src flows expectations tests scripts
+	$(PY) -m ruff format src flows expectations tests scripts
 
 clean:
 	rm -rf warehouse .pytest_cache .ruff_cache dbt_project/target dbt_project/logs

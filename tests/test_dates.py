@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from finnews.asciify import asciify
 from finnews.extract.dates import extract_dates
 from finnews.pubdate import infer_published_date
 
@@ -17,6 +18,7 @@ def dates_in(text: str, published: date | None) -> list[dict]:
         {"article_id": ["a"], "text": [text], "published_date": [published]},
         schema={"article_id": pl.String, "text": pl.String, "published_date": pl.Date},
     )
+    frame = frame.with_columns(asciify(pl.col("text")).alias("shadow"))
     return extract_dates(frame.lazy(), KEEP).collect().to_dicts()
 
 

@@ -2,14 +2,21 @@
 
 polars has no "find all with positions" for regexes, and `str.find` returns byte offsets.
 The trick: `extract_all("(?s).*?(?:P)")` splits each text into consecutive chunks, each
-ending with one match of P. The chunks are contiguous, so a running sum of their character
-lengths gives each match's end; re-anchoring P at the chunk's end recovers the match itself
-(and its named groups) with exactly the same boundaries.
+ending with one match of P. The chunks are contiguous, so a running sum of their lengths
+gives each match's end; `extract_all(P)` in the same text gives the matches themselves, in
+the same order, so end - len(match) is the start.
+
+Matching runs on the ASCII shadow of the text (see asciify.py), where lengths in bytes are
+lengths in characters and the regex engine stays on its fast path. The surface is then
+sliced from the original text, and named groups are read by re-matching the original
+pattern, anchored, on that short surface.
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+from finnews.asciify import asciify, asciify_pattern
 
 
 def find_spans(
@@ -17,34 +24,46 @@ def find_spans(
     text_col: str,
     pattern: str,
     keep: list[str],
+    shadow_col: str | None = None,
 ) -> pl.LazyFrame:
     """One row per non-overlapping match of `pattern` in `text_col`.
 
     Returns the `keep` columns, `char_start`, `char_end` (Python string slicing offsets into
     the text), `surface` (the matched text) and one column per named group of `pattern`.
+    `shadow_col`, if given, holds the ASCII shadow of `text_col` already computed.
     """
-    chunk = rf"(?s).*?(?:{pattern})"
-    anchored = rf"(?s)^.*?(?P<surface>{pattern})$"
-    return (
+    shadow = pl.col(shadow_col) if shadow_col else asciify(pl.col(text_col))
+    fast = asciify_pattern(pattern)
+    spans = (
         frame.lazy()
-        .select(*keep, pl.col(text_col).str.extract_all(chunk).alias("_chunk"))
-        .with_row_index("_doc")
-        .explode("_chunk")
+        .select(
+            *keep,
+            pl.col(text_col).alias("_text"),
+            shadow.str.extract_all(rf"(?s).*?(?:{fast})").alias("_chunk"),
+            shadow.str.extract_all(fast).alias("_match"),
+        )
+        # A global running sum minus each document's start: no window function (~20x faster).
+        .with_columns(
+            pl.col("_chunk").list.eval(pl.element().str.len_bytes()).list.sum().alias("_doc_len")
+        )
+        .with_columns(
+            (pl.col("_doc_len").cum_sum() - pl.col("_doc_len")).cast(pl.Int64).alias("_base")
+        )
+        .explode("_chunk", "_match")
         .drop_nulls("_chunk")
         .with_columns(
-            pl.col("_chunk")
-            .str.len_chars()
-            .cum_sum()
-            .over("_doc")
-            .cast(pl.Int64)
-            .alias("char_end"),
-            pl.col("_chunk").str.extract_groups(anchored).alias("_groups"),
+            (pl.col("_chunk").str.len_bytes().cast(pl.Int64).cum_sum() - pl.col("_base")).alias(
+                "char_end"
+            ),
+            pl.col("_match").str.len_bytes().cast(pl.Int64).alias("_len"),
         )
-        .unnest("_groups")
+        .with_columns((pl.col("char_end") - pl.col("_len")).alias("char_start"))
         .with_columns(
-            (pl.col("char_end") - pl.col("surface").str.len_chars().cast(pl.Int64)).alias(
-                "char_start"
-            )
+            pl.col("_text").str.slice(pl.col("char_start"), pl.col("_len")).alias("surface")
         )
-        .drop("_chunk", "_doc")
+        .drop("_chunk", "_doc_len", "_base", "_match", "_len", "_text")
     )
+    if "(?P<" not in pattern:
+        return spans
+    groups = pl.col("surface").str.extract_groups(rf"(?s)^(?:{pattern})$")
+    return spans.with_columns(groups.alias("_groups")).unnest("_groups")

@@ -44,5 +44,5 @@ def extract_mentions(
     sentences: pl.LazyFrame, aliases: pl.DataFrame, keep: list[str]
 ) -> pl.LazyFrame:
     """Company mentions per sentence, with the company they resolve to."""
-    spans = find_spans(sentences, "text", mention_pattern(aliases), keep)
+    spans = find_spans(sentences, "text", mention_pattern(aliases), keep, shadow_col="shadow")
     return spans.join(aliases.lazy(), on="alias", how="inner")

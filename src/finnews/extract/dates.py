@@ -53,7 +53,10 @@ def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Date mentions in sentences: value_date, alt_date (for "18. oder 19."), year_inferred."""
     # Diagonal concat: each pattern's missing groups (day2, month_name...) become nulls.
     spans = pl.concat(
-        [find_spans(sentences, "text", p, keep) for p in (TEXT_DATE, NUMERIC_DATE, ISO_DATE)],
+        [
+            find_spans(sentences, "text", p, keep, shadow_col="shadow")
+            for p in (TEXT_DATE, NUMERIC_DATE, ISO_DATE)
+        ],
         how="diagonal_relaxed",
     )
     month = pl.coalesce(

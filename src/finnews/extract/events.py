@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from finnews.asciify import asciify_pattern
+
 # Trigger patterns on the lower-cased sentence. A sentence may carry several event types.
 EVENT_TRIGGERS: dict[str, str] = {
     "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz",
@@ -33,13 +35,18 @@ def detect_events(
 ) -> pl.LazyFrame:
     """One row per (sentence, event type) whose trigger occurs in the sentence."""
     key = ["article_id", "sentence_idx"]
-    ctx = pl.col("text").str.to_lowercase()
+    ctx = pl.col("shadow").str.to_lowercase()
+    any_trigger = "|".join(f"(?:{p})" for p in EVENT_TRIGGERS.values())
     flagged = (
-        sentences.with_columns(
-            ctx.str.contains(pattern).alias(name) for name, pattern in EVENT_TRIGGERS.items()
+        # One pass finds the few sentences with any trigger; only those are typed.
+        sentences.with_columns(ctx.alias("_lower"))
+        .filter(pl.col("_lower").str.contains(asciify_pattern(any_trigger)))
+        .with_columns(
+            pl.col("_lower").str.contains(asciify_pattern(pattern)).alias(name)
+            for name, pattern in EVENT_TRIGGERS.items()
         )
         .unpivot(
-            index=[*key, "char_start", "char_end", "text", "published_date"],
+            index=[*key, "char_start", "char_end", "text", "shadow", "published_date"],
             on=EVENT_TYPES,
             variable_name="event_type",
             value_name="hit",
@@ -68,7 +75,7 @@ def detect_events(
         .group_by(key)
         .agg(pl.col("figure_id").first())
     )
-    back_ref = pl.col("text").str.to_lowercase().str.contains(_BACK_REFERENCE)
+    back_ref = pl.col("shadow").str.to_lowercase().str.contains(_BACK_REFERENCE)
     return (
         flagged.join(first_date, on=key, how="left")
         .join(previous_date, on=key, how="left")

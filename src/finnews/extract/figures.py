@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from finnews.asciify import asciify_pattern
 from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
 from finnews.spans import find_spans
 
@@ -19,8 +20,12 @@ _PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf woche
 _GROWTH = r"(wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger|kletter|sank|sinkt|rückgang|erhöht)"
 
 
+def _has(pattern: str) -> pl.Expr:
+    """The lower-cased ASCII shadow of the figure's sentence matches `pattern`."""
+    return pl.col("ctx").str.contains(asciify_pattern(pattern))
+
+
 def _metric_rules() -> list[tuple[str, pl.Expr]]:
-    ctx = pl.col("ctx")
     kind = pl.col("kind")
     money = kind == "amount"
     pct = kind == "percent"
@@ -29,29 +34,29 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     noun = pl.col("count_noun").fill_null("").str.to_lowercase()
     return [
         ("rsi", kind == "index_points"),
-        ("dividend", unscaled_money & ctx.str.contains(r"dividende|ausschüttung")),
-        ("offer_price", unscaled_money & ctx.str.contains(r"je aktie|pro aktie|bietet|angebot")),
-        ("share_price", unscaled_money & ctx.str.contains(_SHARE_WORDS)),
-        ("product_price", unscaled_money & ctx.str.contains(r"kostet|preis")),
-        ("price_change", pct & ((ctx.str.contains(_SHARE_WORDS) & ctx.str.contains(_PRICE_MOVE)) | ctx.str.contains(_PRICE_WINDOW))),
-        ("macro_indicator", pct & ctx.str.contains(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
-        ("margin", pct & ctx.str.contains(r"marge|rendite")),
-        ("revenue_growth", pct & ctx.str.contains(r"umsatz|umsätze|erlös")),
-        ("segment_growth", pct & ctx.str.contains(_GROWTH)),
-        ("market_cap", money & ctx.str.contains(r"börsenwert|marktkapitalisierung|marktwert")),
-        ("buyback", money & ctx.str.contains(r"rückkauf")),
-        ("order_backlog", money & ctx.str.contains(r"auftragsbestand|auftragseingang|aufträge")),
-        ("revenue", money & ctx.str.contains(r"umsatz|umsätze|erlös|einnahmen")),
-        ("marketing_spend", money & ctx.str.contains(r"marketing|kampagne|werbe")),
-        ("deal_value", money & ctx.str.contains(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
-        ("stake_purchase", money & ctx.str.contains(r"anteile|beteiligung")),
-        ("investment", money & ctx.str.contains(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand")),
-        ("profit", money & ctx.str.contains(r"gewinn|ergebnis|ebit|überschuss|verlust")),
-        ("costs", money & ctx.str.contains(r"kosten|einspar|sparprogramm|belast")),
-        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | ctx.str.contains("nutzer"))),
+        ("dividend", unscaled_money & _has(r"dividende|ausschüttung")),
+        ("offer_price", unscaled_money & _has(r"je aktie|pro aktie|bietet|angebot")),
+        ("share_price", unscaled_money & _has(_SHARE_WORDS)),
+        ("product_price", unscaled_money & _has(r"kostet|preis")),
+        ("price_change", pct & ((_has(_SHARE_WORDS) & _has(_PRICE_MOVE)) | _has(_PRICE_WINDOW))),
+        ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
+        ("margin", pct & _has(r"marge|rendite")),
+        ("revenue_growth", pct & _has(r"umsatz|umsätze|erlös")),
+        ("segment_growth", pct & _has(_GROWTH)),
+        ("market_cap", money & _has(r"börsenwert|marktkapitalisierung|marktwert")),
+        ("buyback", money & _has(r"rückkauf")),
+        ("order_backlog", money & _has(r"auftragsbestand|auftragseingang|aufträge")),
+        ("revenue", money & _has(r"umsatz|umsätze|erlös|einnahmen")),
+        ("marketing_spend", money & _has(r"marketing|kampagne|werbe")),
+        ("deal_value", money & _has(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
+        ("stake_purchase", money & _has(r"anteile|beteiligung")),
+        ("investment", money & _has(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand")),
+        ("profit", money & _has(r"gewinn|ergebnis|ebit|überschuss|verlust")),
+        ("costs", money & _has(r"kosten|einspar|sparprogramm|belast")),
+        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | _has("nutzer"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
-        ("units_sold", count & ctx.str.contains(r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt")),
+        ("units_sold", count & _has(r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt")),
     ]  # fmt: skip
 
 
@@ -83,10 +88,10 @@ def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
 
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Typed figures; offsets are relative to the sentence text (`text`)."""
-    amounts = normalize_figures(find_spans(sentences, "text", FIGURE, keep))
+    amounts = normalize_figures(find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow"))
     cols = [*keep, "char_start", "char_end", "surface", "kind", "value", "unit", "currency",
             "scale_factor", "qualifier", "count_noun"]  # fmt: skip
     both = pl.concat([amounts.select(cols), _rsi_spans(sentences, keep).select(cols)])
-    return both.with_columns(pl.col("text").str.to_lowercase().alias("ctx")).with_columns(
+    return both.with_columns(pl.col("shadow").str.to_lowercase().alias("ctx")).with_columns(
         metric_type().alias("metric_type")
     )

@@ -12,7 +12,7 @@ from finnews.extract.events import detect_events
 from finnews.extract.figures import extract_figures
 from finnews.extract.sentences import split_sentences
 
-_CTX = ["article_id", "sentence_idx", "sent_start", "text", "published_date"]
+_CTX = ["article_id", "sentence_idx", "sent_start", "text", "shadow", "published_date"]
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
     char_start/char_end index into `body`: body[char_start:char_end] == surface.
     """
     art = articles.lazy().select("article_id", "body", "published_date")
-    sentences = split_sentences(art).collect()
+    sentences = split_sentences(art).collect(engine="in-memory")
     ctx = (
         sentences.lazy()
         .rename({"char_start": "sent_start"})
@@ -106,7 +106,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "alias",
             "company_id",
         )  # fmt: skip
-        .collect()
+        .collect(engine="in-memory")
     )
     main = _main_company(mentions.lazy())
     amounts = _to_body_offsets(extract_figures(ctx, _CTX)).with_columns(
@@ -141,7 +141,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "company_id",
         )  # fmt: skip
         .sort("article_id", "char_start")
-        .collect()
+        .collect(engine="in-memory")
     )
     events = detect_events(
         sentences.lazy().join(art.select("article_id", "published_date"), on="article_id"),
@@ -149,5 +149,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         mentions.lazy(),
         figures.lazy(),
         main,
-    ).collect()
-    return Extraction(sentences=sentences, figures=figures, mentions=mentions, events=events)
+    ).collect(engine="in-memory")
+    return Extraction(
+        sentences=sentences.drop("shadow"), figures=figures, mentions=mentions, events=events
+    )

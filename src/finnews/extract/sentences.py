@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from finnews.asciify import asciify
 from finnews.lexicon import MONTHS, alternation
 from finnews.spans import find_spans
 
@@ -22,18 +23,22 @@ SENTENCE = rf"{_FIRST}{_CHAR}*(?:[.!?…]+[\"“”»«'’)]*)?"
 
 
 def split_sentences(articles: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per sentence: article_id, sentence_idx, char_start, char_end, text.
+    """One row per sentence: article_id, sentence_idx, char_start, char_end, text, shadow.
 
-    Newlines end sentences too, so headlines and bullet lines stand alone.
+    Newlines end sentences too, so headlines and bullet lines stand alone. `shadow` is the
+    sentence's ASCII shadow (see asciify.py), for fast matching downstream.
     """
-    spans = find_spans(articles, "body", SENTENCE, ["article_id"])
+    with_shadow = articles.with_columns(asciify(pl.col("body")).alias("_body_shadow"))
+    spans = find_spans(
+        with_shadow, "body", SENTENCE, ["article_id", "_body_shadow"], shadow_col="_body_shadow"
+    )
     trimmed = pl.col("surface").str.strip_chars_end()
+    length = trimmed.str.len_chars()
     return spans.select(
         "article_id",
         (pl.int_range(pl.len()).over("article_id")).cast(pl.Int32).alias("sentence_idx"),
         "char_start",
-        (pl.col("char_end") - (pl.col("surface").str.len_chars() - trimmed.str.len_chars()))
-        .cast(pl.Int64)
-        .alias("char_end"),
+        (pl.col("char_start") + length).cast(pl.Int64).alias("char_end"),
         trimmed.alias("text"),
+        pl.col("_body_shadow").str.slice(pl.col("char_start"), length).alias("shadow"),
     )
