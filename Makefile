@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs browser
+.PHONY: install run test lint format clean serve query docs browser bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,16 +44,21 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Benchmarks on synthetic corpora in /tmp/finnews-bench (BENCH_ARGS=--full adds 1M articles).
+BENCH_ARGS ?=
+bench: install
+	FINNEWS_MEMORY_LIMIT=$${FINNEWS_MEMORY_LIMIT:-6GB} timeout 7200 $(PY) -m bench.run $(BENCH_ARGS)
+
 test: install
 	$(PY) -m pytest
 
 lint: install
-	$(PY) -m ruff check src flows expectations tests scripts
-	$(PY) -m ruff format --check src flows expectations tests scripts
+	$(PY) -m ruff check src flows expectations tests scripts bench
+	$(PY) -m ruff format --check src flows expectations tests scripts bench
 
 format: install
-	$(PY) -m ruff check --fix src flows expectations tests scripts
-	$(PY) -m ruff format src flows expectations tests scripts
+	$(PY) -m ruff check --fix src flows expectations tests scripts bench
+	$(PY) -m ruff format src flows expectations tests scripts bench
 
 clean:
 	rm -rf warehouse .pytest_cache .ruff_cache dbt_project/target dbt_project/logs

@@ -10,14 +10,16 @@ import argparse
 import sys
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from finnews import pipeline
 from finnews.config import Settings
 from finnews.dbt_build import DbtResult
+from finnews.extract.partitions import Partition
 from finnews.gate import GateFailed, GateResult
 from finnews.ingest import IngestResult
 from finnews.publish import PublishResult
@@ -38,9 +40,19 @@ def ingest_task(settings: Settings, run_id: str) -> IngestResult:
     return pipeline.ingest(settings, run_id)
 
 
-@task(name="extract", **_IO)
-def extract_task(settings: Settings, run_id: str) -> dict[str, int]:
-    return pipeline.extract(settings, run_id)
+@task(name="extract-plan", **_IO)
+def plan_task(settings: Settings) -> list[Partition]:
+    return pipeline.plan_extraction(settings)
+
+
+@task(name="extract-partition", **_IO)
+def partition_task(settings: Settings, run_id: str, partition: Partition) -> dict[str, int]:
+    return pipeline.extract_one(settings, run_id, partition)
+
+
+@task(name="extract-load", **_IO)
+def load_task(settings: Settings, run_id: str) -> dict[str, int]:
+    return pipeline.load_extraction(settings, run_id)
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE)
@@ -63,7 +75,7 @@ def report_task(settings: Settings, run_id: str) -> str:
     return str(pipeline.write_run_report(settings, run_id))
 
 
-@flow(name="finnews-nightly", log_prints=True)
+@flow(name="finnews-nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> dict[str, Any]:
     """Load new articles, extract, build the marts, audit them, publish if the audit passed."""
     settings = Settings.resolve(input_dir, warehouse_dir)
@@ -73,7 +85,13 @@ def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> d
         summary.counts["abandoned_runs"] = pipeline.begin(settings, run_id)
         try:
             summary.counts.update(ingest_task(settings, run_id).as_dict())
-            summary.counts.update(extract_task(settings, run_id))
+            # Partitions run in parallel on the flow's task runner (threads by default, Dask
+            # workers with prefect-dask); only the load step writes the warehouse.
+            partitions = plan_task(settings)
+            futures = partition_task.map(unmapped(settings), unmapped(run_id), partitions)
+            for future in futures:
+                future.result()
+            summary.counts.update(load_task(settings, run_id))
             dbt = build_task(settings, run_id)
             summary.counts.update(dbt_models=dbt.models, dbt_tests=dbt.tests_passed)
             gate = validate_task(settings, run_id)

@@ -53,7 +53,9 @@ def frame(**cols: list) -> pl.LazyFrame:
         "boilerplate": pl.String,
         "file_name": pl.String,
         "modified_at": pl.Datetime("us"),
+        "record_published": pl.String,
     }
+    cols.setdefault("record_published", [None] * len(cols["raw_text"]))
     return pl.DataFrame(cols, schema=schema).lazy()
 
 

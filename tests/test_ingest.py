@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from finnews.decode import Decoded, Rejected, decode_bytes
@@ -113,3 +115,36 @@ def test_missing_input_folder_is_a_clear_error(
 ) -> None:
     with pytest.raises(FileNotFoundError, match="input folder does not exist"):
         ingest_folder(con, tmp_path / "nope", "run-1")
+
+
+def test_bulk_jsonl_and_parquet_records_load_as_articles(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    records = [
+        {"id": "a-1", "published": "2025-11-02", "text": ARTICLE},
+        {"id": "a-2", "text": ARTICLE.replace("BMW", "Siemens")},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records] + [
+        "{not json",
+        json.dumps({"id": "x"}),
+    ]
+    (drop / "export.jsonl").write_text("\n".join(lines) + "\n")
+    pl.DataFrame(
+        [{"id": "p-1", "published": "2025-10-01", "text": ARTICLE.replace("BMW", "SAP")}]
+    ).write_parquet(drop / "export.parquet")
+    result = ingest_folder(con, drop, "run-1")
+    assert (result.articles_new, result.quarantined) == (3, 2)
+    assert result.quarantine_reasons == {"bad_record": 2}
+    rows = con.execute(
+        "select f.file_name, a.published_date::varchar, a.published_date_method, a.encoding "
+        "from raw.files f join raw.articles a using (article_id) order by f.file_name"
+    ).fetchall()
+    assert rows == [
+        ("a-1", "2025-11-02", "record_field", "utf-8+jsonl"),
+        ("a-2", None, None, "utf-8+jsonl"),
+        ("p-1", "2025-10-01", "record_field", "utf-8+parquet"),
+    ]
+    again = ingest_folder(con, drop, "run-2")
+    assert (again.files_unchanged, again.articles_new) == (2, 0)

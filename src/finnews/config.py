@@ -25,6 +25,7 @@ class Settings:
     root: Path
     memory_limit: str = "4GB"
     threads: int = 2
+    partition_size: int = 20_000
 
     @classmethod
     def resolve(
@@ -45,6 +46,7 @@ class Settings:
             .resolve(),
             root=root,
             memory_limit=memory_limit or os.environ.get("FINNEWS_MEMORY_LIMIT", "4GB"),
+            partition_size=int(os.environ.get("FINNEWS_PARTITION_SIZE", "20000")),
         )
 
     @property

@@ -8,6 +8,7 @@ as Arrow data, never inside a SQL string.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -23,8 +24,12 @@ from finnews.pubdate import infer_published_date
 from finnews.warehouse import append_frames
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+# Bulk files: one article per JSON line / Parquet row, with `text` and optional `id`, `published`.
+BULK_SUFFIXES = {".jsonl", ".ndjson", ".parquet"}
 # An article is a few KB; anything this large is an export or a mistake, not one article.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Articles cleaned and written per transaction: bounds memory on large drops.
+DEFAULT_BATCH_DOCS = 20_000
 _HASH_CHUNK = 1 << 20
 
 
@@ -70,7 +75,7 @@ def list_input_files(input_dir: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
             path = Path(folder) / name
-            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES | BULK_SUFFIXES:
                 continue
             found.append(path)
     return sorted(found)
@@ -112,14 +117,21 @@ def _read(
             "size_bytes": stat.st_size,
             "modified_at": datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None),
         }
-        meta["file_sha256"] = sha = _sha256(path)
-        if (str(path), sha) in seen:
+        # Same path, size and mtime as a file already read: unchanged, not even re-read (a
+        # nightly run over a million files must not hash them all again).
+        if seen.get(str(path)) == (stat.st_size, meta["modified_at"]):
             batch.unchanged += 1
             return
-        if stat.st_size > max_bytes:
-            batch.reject(meta, "too_large", f"{stat.st_size} bytes > limit of {max_bytes}")
+        is_bulk = path.suffix.lower() in BULK_SUFFIXES
+        if is_bulk or stat.st_size > max_bytes:
+            meta["file_sha256"] = _sha256(path)  # streamed: never the whole file in memory
+            if is_bulk:
+                _read_bulk(batch, path, meta)
+            else:
+                batch.reject(meta, "too_large", f"{stat.st_size} bytes > limit of {max_bytes}")
             return
         data = path.read_bytes()
+        meta["file_sha256"] = hashlib.sha256(data).hexdigest()
     except OSError as exc:
         batch.reject(meta, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
         return
@@ -129,6 +141,43 @@ def _read(
         batch.reject(meta, decoded.reason, decoded.detail, text)
         return
     batch.docs.append({**meta, "raw_text": decoded.text, "encoding": decoded.encoding})
+
+
+def _bulk_records(path: Path) -> list[tuple[str, object]]:
+    """(record key, record) pairs; a line that is not JSON stays as its raw string."""
+    if path.suffix.lower() == ".parquet":
+        frame = pl.read_parquet(path)
+        return [(str(i), row) for i, row in enumerate(frame.iter_rows(named=True))]
+    records: list[tuple[str, object]] = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((f"line{number}", json.loads(line)))
+            except json.JSONDecodeError:
+                records.append((f"line{number}", line))
+    return records
+
+
+def _read_bulk(batch: _Batch, path: Path, meta: dict[str, object]) -> None:
+    """Each record becomes a document `path#id`; the bulk file itself is recorded as read."""
+    batch.files.append({**meta, "status": "bulk"})
+    for key, record in _bulk_records(path):
+        text = record.get("text") if isinstance(record, dict) else None
+        name = str(record.get("id") or key) if isinstance(record, dict) else key
+        rec_meta = {**meta, "path": f"{path}#{name}", "file_name": name, "file_sha256": None,
+                    "size_bytes": len(text.encode()) if isinstance(text, str) else None}  # fmt: skip
+        if not isinstance(text, str):
+            batch.reject(rec_meta, "bad_record", "record is not a JSON object with a text field",
+                         record if isinstance(record, str) else None)  # fmt: skip
+            continue
+        if not text.strip():
+            batch.reject(rec_meta, "whitespace_only", "record text is empty")
+            continue
+        published = record.get("published")
+        batch.docs.append({**rec_meta, "raw_text": text, "encoding": f"utf-8+{path.suffix.lower()[1:]}",
+                           "record_published": str(published) if published else None})  # fmt: skip
 
 
 def _title(body: pl.Expr) -> pl.Expr:
@@ -159,7 +208,7 @@ def _article_id(body: str) -> str:
 _DOC_SCHEMA = {
     "path": pl.String, "file_name": pl.String, "run_id": pl.String, "file_sha256": pl.String,
     "size_bytes": pl.Int64, "modified_at": pl.Datetime("us"), "raw_text": pl.String,
-    "encoding": pl.String,
+    "encoding": pl.String, "record_published": pl.String,
 }  # fmt: skip
 _FILE_SCHEMA = {
     "path": pl.String, "file_name": pl.String, "file_sha256": pl.String, "size_bytes": pl.Int64,
@@ -187,9 +236,82 @@ def _prepare(docs: list[dict[str, object]]) -> pl.DataFrame:
     )
 
 
+_META_KEYS = ("path", "file_name", "run_id", "file_sha256", "size_bytes", "modified_at")
+
+
 def _meta_of(row: dict[str, object]) -> dict[str, object]:
-    keys = ("path", "file_name", "run_id", "file_sha256", "size_bytes", "modified_at")
-    return {k: row[k] for k in keys}
+    return {k: row[k] for k in _META_KEYS}
+
+
+def _existing_ids(con: duckdb.DuckDBPyConnection, ids: pl.Series) -> set[str]:
+    """Which of `ids` the warehouse already holds (a join in DuckDB, not a full id list)."""
+    if ids.is_empty():
+        return set()
+    con.register("_batch_ids", pl.DataFrame({"article_id": ids}).to_arrow())
+    try:
+        rows = con.execute(
+            "select article_id from raw.articles semi join _batch_ids using (article_id)"
+        ).fetchall()
+    finally:
+        con.unregister("_batch_ids")
+    return {r[0] for r in rows}
+
+
+def _flush(con: duckdb.DuckDBPyConnection, batch: _Batch, now: datetime) -> tuple[int, int]:
+    """Clean, dedup and write one batch in one transaction; returns (new, duplicates)."""
+    articles = _prepare(batch.docs)
+    body_len = pl.col("body").str.len_chars()
+    for row in articles.filter(body_len == 0).iter_rows(named=True):
+        batch.reject(
+            _meta_of(row),
+            "no_prose",
+            "nothing left after removing ads and teasers",
+            row["raw_text"],
+        )
+    for row in articles.filter(pl.col("cut_off") & (body_len > 0)).iter_rows(named=True):
+        tail = row["body"][-40:].replace("\n", " ")
+        batch.reject(
+            _meta_of(row), "truncated", f"text stops mid-sentence: …{tail}", row["raw_text"]
+        )
+    articles = articles.filter((body_len > 0) & ~pl.col("cut_off"))
+
+    existing = _existing_ids(con, articles["article_id"])
+    articles = articles.with_columns(
+        (
+            ~pl.col("article_id").is_in(list(existing)) & pl.col("article_id").is_first_distinct()
+        ).alias("is_new")
+    )
+    statuses = articles.select(
+        *_META_KEYS,
+        pl.when("is_new").then(pl.lit("loaded")).otherwise(pl.lit("duplicate")).alias("status"),
+        "article_id",
+    )
+    new = articles.filter("is_new").with_columns(
+        pl.col("path").alias("source_path"),
+        pl.lit(batch.run_id).alias("run_id"),
+        pl.lit(now).alias("loaded_at"),
+    )
+    files = pl.concat(
+        [
+            pl.DataFrame(
+                batch.files, schema={k: v for k, v in _FILE_SCHEMA.items() if k != "seen_at"}
+            ),
+            statuses.cast({k: v for k, v in _FILE_SCHEMA.items() if k in statuses.columns}),
+        ],
+        how="diagonal_relaxed",
+    ).with_columns(pl.lit(now).alias("seen_at"))
+    append_frames(
+        con,
+        {
+            "raw.articles": new.select(_ARTICLE_COLUMNS),
+            "raw.files": files,
+            "raw.quarantine": pl.DataFrame(
+                [{**r, "quarantined_at": now} for r in batch.quarantine], schema=_QUARANTINE_SCHEMA
+            ),
+        },
+        stage="ingest",
+    )
+    return new.height, articles.height - new.height
 
 
 def ingest_folder(
@@ -198,72 +320,39 @@ def ingest_folder(
     run_id: str,
     now: datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    batch_docs: int = DEFAULT_BATCH_DOCS,
 ) -> IngestResult:
+    """Read new files in batches of about `batch_docs` articles, each batch one transaction
+    (memory stays bounded; a crash keeps the batches already written)."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     root = input_dir.resolve()
     files = list_input_files(input_dir)
     seen = {
-        (p, s)
-        for p, s in con.execute(
-            "select path, file_sha256 from raw.files where file_sha256 is not null"
+        path: (size, modified)
+        for path, size, modified in con.execute(
+            "select path, size_bytes, modified_at from raw.files where file_sha256 is not null"
         ).fetchall()
     }
+    new = duplicates = unchanged = 0
+    reasons: dict[str, int] = {}
     batch = _Batch(run_id)
     for path in track(files, len(files), "ingest", unit="file"):
         _read(batch, path, root, seen, max_bytes)
-
-    articles = _prepare(batch.docs)
-    for row in articles.filter(pl.col("body").str.len_chars() == 0).iter_rows(named=True):
-        batch.reject(
-            _meta_of(row),
-            "no_prose",
-            "nothing left after removing ads and teasers",
-            row["raw_text"],
-        )
-    for row in articles.filter(pl.col("cut_off") & (pl.col("body").str.len_chars() > 0)).iter_rows(
-        named=True
-    ):
-        tail = row["body"][-40:].replace("\n", " ")
-        batch.reject(
-            _meta_of(row), "truncated", f"text stops mid-sentence: …{tail}", row["raw_text"]
-        )
-    articles = articles.filter((pl.col("body").str.len_chars() > 0) & ~pl.col("cut_off"))
-
-    existing = {r[0] for r in con.execute("select article_id from raw.articles").fetchall()}
-    articles = articles.with_columns(
-        (
-            ~pl.col("article_id").is_in(list(existing)) & pl.col("article_id").is_first_distinct()
-        ).alias("is_new")
-    )
-    for row in articles.iter_rows(named=True):
-        status = "loaded" if row["is_new"] else "duplicate"
-        batch.files.append({**_meta_of(row), "status": status, "article_id": row["article_id"]})
-    new = articles.filter("is_new").with_columns(
-        pl.col("path").alias("source_path"),
-        pl.lit(run_id).alias("run_id"),
-        pl.lit(now).alias("loaded_at"),
-    )
-    append_frames(
-        con,
-        {
-            "raw.articles": new.select(_ARTICLE_COLUMNS),
-            "raw.files": pl.DataFrame(
-                [{**r, "seen_at": now} for r in batch.files], schema=_FILE_SCHEMA
-            ),
-            "raw.quarantine": pl.DataFrame(
-                [{**r, "quarantined_at": now} for r in batch.quarantine], schema=_QUARANTINE_SCHEMA
-            ),
-        },
-        stage="ingest",
-    )
-    reasons: dict[str, int] = {}
+        if len(batch.docs) >= batch_docs:
+            n, d = _flush(con, batch, now)
+            new, duplicates, unchanged = new + n, duplicates + d, unchanged + batch.unchanged
+            for q in batch.quarantine:
+                reasons[str(q["reason"])] = reasons.get(str(q["reason"]), 0) + 1
+            batch = _Batch(run_id)
+    n, d = _flush(con, batch, now)
+    new, duplicates, unchanged = new + n, duplicates + d, unchanged + batch.unchanged
     for q in batch.quarantine:
         reasons[str(q["reason"])] = reasons.get(str(q["reason"]), 0) + 1
     return IngestResult(
         files_seen=len(files),
-        files_unchanged=batch.unchanged,
-        articles_new=new.height,
-        duplicates=articles.height - new.height,
-        quarantined=len(batch.quarantine),
+        files_unchanged=unchanged,
+        articles_new=new,
+        duplicates=duplicates,
+        quarantined=sum(reasons.values()),
         quarantine_reasons=reasons,
     )

@@ -13,6 +13,12 @@ from typing import Any
 
 from finnews.config import Settings
 from finnews.dbt_build import DbtResult, dbt_build
+from finnews.extract.partitions import (
+    Partition,
+    extract_partition,
+    load_partitions,
+    plan_partitions,
+)
 from finnews.extract.persist import extract_pending
 from finnews.gate import GateResult, load_checks, run_gate
 from finnews.ingest import IngestResult, ingest_folder
@@ -112,8 +118,31 @@ def ingest(settings: Settings, run_id: str) -> IngestResult:
 
 
 def extract(settings: Settings, run_id: str) -> dict[str, int]:
+    """All three extraction steps in this process (partitions on a thread pool)."""
+    return extract_pending(
+        settings.work_db, settings.companies_csv, run_id, _extract_dir(settings, run_id),
+        settings.partition_size, memory_limit=settings.memory_limit,
+    )  # fmt: skip
+
+
+def _extract_dir(settings: Settings, run_id: str) -> Path:
+    return settings.run_dir(run_id) / "extract"
+
+
+def plan_extraction(settings: Settings) -> list[Partition]:
+    with connect(settings.work_db, read_only=True, memory_limit=settings.memory_limit) as con:
+        return plan_partitions(con, settings.partition_size)
+
+
+def extract_one(settings: Settings, run_id: str, partition: Partition) -> dict[str, int]:
+    return extract_partition(
+        settings.work_db, settings.companies_csv, partition, _extract_dir(settings, run_id)
+    )
+
+
+def load_extraction(settings: Settings, run_id: str) -> dict[str, int]:
     with _open(settings) as con:
-        return extract_pending(con, settings.companies_csv, run_id)
+        return load_partitions(con, _extract_dir(settings, run_id), run_id)
 
 
 def build(settings: Settings, run_id: str) -> DbtResult:

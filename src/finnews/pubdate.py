@@ -23,8 +23,9 @@ def _parts(col: str, pattern: str) -> pl.Expr:
 def infer_published_date(docs: pl.LazyFrame) -> pl.LazyFrame:
     """Add published_date, published_date_method and published_date_note.
 
-    Needs raw_text, boilerplate, file_name and modified_at (file mtime). Order of trust:
-    a dateline in the text, a date in the file name, the teaser's day and month with the
+    Needs raw_text, boilerplate, file_name, modified_at (file mtime) and record_published
+    (bulk records). Order of trust: a dateline in the text, the record's `published` field,
+    a date in the file name, the teaser's day and month with the
     year taken from the file's mtime (the latest such date not after it); else null.
     """
     dateline = _parts("raw_text", _DATELINE)
@@ -40,6 +41,7 @@ def infer_published_date(docs: pl.LazyFrame) -> pl.LazyFrame:
         .replace_strict(MONTHS, default=None, return_dtype=pl.Int32)
     )
     t_day = teaser.struct["d"].cast(pl.Int32)
+    record = pl.col("record_published").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     mtime = pl.col("modified_at").cast(pl.Date)
     same_year = ymd(mtime.dt.year(), t_month, t_day)
     td = (
@@ -48,15 +50,17 @@ def infer_published_date(docs: pl.LazyFrame) -> pl.LazyFrame:
         .otherwise(ymd(mtime.dt.year() - 1, t_month, t_day))
     )
     return docs.with_columns(
-        pl.coalesce(dl, fn, td).alias("published_date"),
+        pl.coalesce(dl, record, fn, td).alias("published_date"),
         pl.when(dl.is_not_null())
         .then(pl.lit("dateline"))
+        .when(record.is_not_null())
+        .then(pl.lit("record_field"))
         .when(fn.is_not_null())
         .then(pl.lit("file_name"))
         .when(td.is_not_null())
         .then(pl.lit("teaser_day_month+file_mtime_year"))
         .alias("published_date_method"),
-        pl.when(dl.is_null() & fn.is_null() & td.is_null())
+        pl.when(dl.is_null() & record.is_null() & fn.is_null() & td.is_null())
         .then(pl.lit("no dateline, no date in the file name, no dated teaser"))
         .alias("published_date_note"),
     )

@@ -1,50 +1,37 @@
-"""The extraction stage against the warehouse: new articles in, raw.* extraction tables out."""
+"""The extraction stage against the warehouse, without Prefect: plan, extract, load.
+
+The flow runs the same three steps as Prefect tasks (partitions in parallel on its task
+runner); this module runs partitions on a thread pool, for callers without Prefect.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import duckdb
-import polars as pl
-
-from finnews.extract.companies import alias_table, load_gazetteer
-from finnews.extract.run import extract_articles
-from finnews.warehouse import append_frames
-
-
-def pending_articles(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Articles loaded but not yet extracted (a crashed run leaves them pending)."""
-    return con.sql(
-        """
-        select a.article_id, a.body, a.published_date
-        from raw.articles a
-        anti join raw.extracted e using (article_id)
-        order by a.article_id
-        """
-    ).pl()
+from finnews.extract.partitions import (
+    DEFAULT_PARTITION_SIZE,
+    extract_partition,
+    load_partitions,
+    plan_partitions,
+)
+from finnews.warehouse import connect, ensure_raw_schema
 
 
 def extract_pending(
-    con: duckdb.DuckDBPyConnection, companies_csv: Path, run_id: str
+    work_db: Path,
+    companies_csv: Path,
+    run_id: str,
+    out_dir: Path,
+    partition_size: int = DEFAULT_PARTITION_SIZE,
+    workers: int = 2,
+    memory_limit: str = "4GB",
 ) -> dict[str, int]:
-    """Extract every pending article and append the results in one transaction."""
-    articles = pending_articles(con)
-    if articles.is_empty():
-        return {"articles": 0, "sentences": 0, "figures": 0, "mentions": 0, "events": 0}
-    extraction = extract_articles(articles, alias_table(load_gazetteer(companies_csv)))
-    run = pl.lit(run_id).alias("run_id")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    append_frames(
-        con,
-        {
-            "raw.sentences": extraction.sentences.with_columns(run),
-            "raw.figures": extraction.figures.with_columns(run),
-            "raw.company_mentions": extraction.mentions.with_columns(run),
-            "raw.events": extraction.events.with_columns(run),
-            # Written last, in the same transaction: an article is extracted wholly or not.
-            "raw.extracted": articles.select("article_id", run, pl.lit(now).alias("extracted_at")),
-        },
-        stage="extract",
-    )
-    return {"articles": articles.height, **extraction.counts()}
+    """Extract every pending article; the writer's file must not be open in this process."""
+    with connect(work_db, read_only=True, memory_limit=memory_limit) as con:
+        partitions = plan_partitions(con, partition_size)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(lambda p: extract_partition(work_db, companies_csv, p, out_dir), partitions))
+    with connect(work_db, memory_limit=memory_limit) as con:
+        ensure_raw_schema(con)
+        return load_partitions(con, out_dir, run_id)
