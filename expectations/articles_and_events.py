@@ -1,4 +1,8 @@
-"""Suites over dim_articles, fct_events and the reporting marts analysts read first."""
+"""Suites over dim_articles, fct_events, the reporting marts analysts read first, and the
+whole-table aggregates that tie the marts to the raw tables (nothing lost, nothing doubled).
+
+Row-level suites read the unpublished batches ({batches}); the aggregates are computed by
+DuckDB over whole tables and reach GX as one row."""
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -8,9 +12,9 @@ from finnews.gate import Check
 
 def _articles() -> gx.ExpectationSuite:
     suite = gx.ExpectationSuite(name="articles")
-    suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1))
     suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="article_id"))
-    suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="body"))
+    suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="body_chars"))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="body_chars", min_value=1))
     # The teaser is boilerplate: it must never survive into the prose.
     suite.add_expectation(
         gxe.ExpectColumnValuesToBeInSet(column="teaser_in_body", value_set=[False])
@@ -36,12 +40,27 @@ def _earnings_calendar() -> gx.ExpectationSuite:
     return suite
 
 
+def _warehouse_totals() -> gx.ExpectationSuite:
+    suite = gx.ExpectationSuite(name="warehouse_totals")
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="articles", min_value=1))
+    # Every loaded article and every measurement figure reached the marts exactly once.
+    for column in ("articles_missing", "figures_missing", "duplicate_figures", "orphan_figures"):
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
+        )
+    # Most articles of stock news quote at least one figure: a collapse means broken extraction.
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeBetween(column="share_with_figures", min_value=0.2, max_value=1)
+    )
+    return suite
+
+
 CHECKS = [
     Check(
         "articles",
         """
-        select article_id, body, body like '%Kaufen oder verkaufen?!%' as teaser_in_body
-        from marts.dim_articles
+        select article_id, body_chars, body like '%Kaufen oder verkaufen?!%' as teaser_in_body
+        from marts.dim_articles where batch_id in {batches}
         """,
         _articles,
     ),
@@ -51,6 +70,7 @@ CHECKS = [
         select e.evidence,
                substr(a.body, e.char_start + 1, e.char_end - e.char_start) = e.evidence as offsets_ok
         from marts.fct_events e join marts.dim_articles a using (article_id)
+        where e.batch_id in {batches} and a.batch_id in {batches}
         """,
         _events,
     ),
@@ -58,5 +78,22 @@ CHECKS = [
         "earnings_calendar",
         "select company_id, earnings_date, year(earnings_date) as year from reporting.rpt_earnings_calendar",
         _earnings_calendar,
+    ),
+    Check(
+        "warehouse_totals",
+        """
+        select
+            (select count(*) from marts.dim_articles) as articles,
+            (select count(*) from raw.articles) - (select count(*) from marts.dim_articles)
+                as articles_missing,
+            (select count(*) from raw.figures where kind <> 'date')
+                - (select count(*) from marts.fct_metrics) as figures_missing,
+            (select count(*) - count(distinct figure_id) from marts.fct_metrics)
+                as duplicate_figures,
+            (select count(*) from marts.fct_metrics m
+             anti join marts.dim_articles a using (article_id)) as orphan_figures,
+            (select avg((n_figures > 0)::int) from marts.dim_articles) as share_with_figures
+        """,
+        _warehouse_totals,
     ),
 ]

@@ -1,4 +1,7 @@
-"""Suites over fct_metrics: plausible values, known units, evidence that round-trips."""
+"""Suites over fct_metrics: plausible values, known units, evidence that round-trips.
+
+Row-level suites read the unpublished batches only ({batches}); DuckDB hands GX the few
+columns each suite needs."""
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -47,7 +50,10 @@ def _rsi() -> gx.ExpectationSuite:
 CHECKS = [
     Check(
         "share_prices",
-        "select company_id, value, unit from marts.fct_metrics where metric_type = 'share_price'",
+        """
+        select company_id, value, unit from marts.fct_metrics
+        where metric_type = 'share_price' and batch_id in {batches}
+        """,
         _share_prices,
     ),
     Check(
@@ -56,11 +62,18 @@ CHECKS = [
         select m.figure_id, m.value,
                substr(a.body, m.char_start + 1, m.char_end - m.char_start) = m.surface as offsets_ok
         from marts.fct_metrics m join marts.dim_articles a using (article_id)
+        where m.batch_id in {batches} and a.batch_id in {batches}
         """,
         _all_metrics,
     ),
     Check(
-        "percentages", "select value from marts.fct_metrics where unit = 'percent'", _percentages
+        "percentages",
+        "select value from marts.fct_metrics where unit = 'percent' and batch_id in {batches}",
+        _percentages,
     ),
-    Check("rsi", "select value from marts.fct_metrics where metric_type = 'rsi'", _rsi),
+    Check(
+        "rsi",
+        "select value from marts.fct_metrics where metric_type = 'rsi' and batch_id in {batches}",
+        _rsi,
+    ),
 ]

@@ -56,8 +56,8 @@ def load_task(settings: Settings, run_id: str) -> dict[str, int]:
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE)
-def build_task(settings: Settings, run_id: str) -> DbtResult:
-    return pipeline.build(settings, run_id)
+def build_task(settings: Settings, run_id: str, full_refresh: bool = False) -> DbtResult:
+    return pipeline.build(settings, run_id, full_refresh)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -76,8 +76,12 @@ def report_task(settings: Settings, run_id: str) -> str:
 
 
 @flow(name="finnews-nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
-def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> dict[str, Any]:
-    """Load new articles, extract, build the marts, audit them, publish if the audit passed."""
+def nightly(
+    input_dir: str | None = None, warehouse_dir: str | None = None, full_refresh: bool = False
+) -> dict[str, Any]:
+    """Load new articles, extract, build the marts, audit them, publish if the audit passed.
+
+    `full_refresh` rebuilds the incremental marts from the raw tables (after a model change)."""
     settings = Settings.resolve(input_dir, warehouse_dir)
     run_id = new_run_id()
     summary = pipeline.RunSummary(run_id)
@@ -92,7 +96,7 @@ def nightly(input_dir: str | None = None, warehouse_dir: str | None = None) -> d
             for future in futures:
                 future.result()
             summary.counts.update(load_task(settings, run_id))
-            dbt = build_task(settings, run_id)
+            dbt = build_task(settings, run_id, full_refresh)
             summary.counts.update(dbt_models=dbt.models, dbt_tests=dbt.tests_passed)
             gate = validate_task(settings, run_id)
             summary.counts.update(
@@ -129,9 +133,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warehouse-dir", help="where work/published files go (default: warehouse/)"
     )
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental marts from the raw tables (after changing a model)",
+    )
     args = parser.parse_args(argv)
     try:
-        nightly(input_dir=args.input_dir, warehouse_dir=args.warehouse_dir)
+        nightly(
+            input_dir=args.input_dir,
+            warehouse_dir=args.warehouse_dir,
+            full_refresh=args.full_refresh,
+        )
     except Exception as exc:  # the flow already logged and recorded it
         print(f"nightly run failed: {exc}", file=sys.stderr)
         return 1

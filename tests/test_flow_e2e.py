@@ -189,7 +189,7 @@ def test_broken_build_fails_gate_and_keeps_published_marts(
         con.execute(
             """
             insert into raw.figures
-            select * replace (figure_id || '-bad' as figure_id, -134.6 as value)
+            select * replace (figure_id || '-bad' as figure_id, -134.6 as value, 'later-run' as run_id)
             from raw.figures where metric_type = 'share_price' limit 1
             """
         )

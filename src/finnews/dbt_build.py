@@ -28,6 +28,8 @@ class DbtResult:
     models: int
     tests_passed: int
     failures: list[str] = field(default_factory=list)
+    # The dbt invocation id, stamped as batch_id on the rows the incremental marts added.
+    batch_id: str = ""
 
 
 def _dbt_executable() -> list[str]:
@@ -84,12 +86,18 @@ def run_dbt(
 
 
 def dbt_build(
-    project_dir: Path, work_db: Path, artifacts_dir: Path, memory_limit: str
+    project_dir: Path,
+    work_db: Path,
+    artifacts_dir: Path,
+    memory_limit: str,
+    full_refresh: bool = False,
 ) -> DbtResult:
-    """Build every model and run every dbt test; raise DbtBuildError naming what failed."""
-    returncode, output, target = run_dbt(
-        ["build"], project_dir, work_db, artifacts_dir, memory_limit
-    )
+    """Build every model and run every dbt test; raise DbtBuildError naming what failed.
+
+    Incremental marts only add the runs they have not built; `full_refresh` rebuilds them
+    from the raw tables (after a model change, or to check the increments)."""
+    command = ["build", "--full-refresh"] if full_refresh else ["build"]
+    returncode, output, target = run_dbt(command, project_dir, work_db, artifacts_dir, memory_limit)
     results_file = target / "run_results.json"
     if not results_file.exists():
         tail = "\n".join(output.strip().splitlines()[-15:])
@@ -99,7 +107,11 @@ def dbt_build(
     if failures or returncode != 0:
         raise DbtBuildError("dbt build failed: " + "; ".join(failures or ["see dbt_build.log"]))
     kinds = [r["unique_id"].split(".", 1)[0] for r in run_results["results"]]
-    return DbtResult(models=kinds.count("model"), tests_passed=kinds.count("test"))
+    return DbtResult(
+        models=kinds.count("model"),
+        tests_passed=kinds.count("test"),
+        batch_id=run_results["metadata"]["invocation_id"],
+    )
 
 
 def dbt_docs(project_dir: Path, work_db: Path, artifacts_dir: Path, memory_limit: str) -> Path:

@@ -2,7 +2,9 @@
 
 Suites live as code in `expectations/*.py`. Each module exposes `CHECKS`, a list of
 `Check(name, query, build_suite)`: DuckDB runs the query (only the rows and columns the
-suite needs), GX validates the resulting pandas frame. GX's SQL data source over
+suite needs), GX validates the resulting pandas frame. `{batches}` in a query stands for the
+unpublished batches (a constant list, so DuckDB prunes the old row groups): row-level checks
+read the rows this run added, aggregate checks the whole tables, computed by DuckDB. GX's SQL data source over
 duckdb_engine returns no rows with DuckDB (every expectation errors), so it is not used.
 An expectation that raised is a failure with its exception, never a pass.
 """
@@ -21,6 +23,7 @@ from typing import Any
 
 import duckdb
 
+from finnews.batches import sql_list, unpublished_batches
 from finnews.failpoints import failpoint
 from finnews.progress import track
 
@@ -141,17 +144,24 @@ def data_docs_index(out_dir: Path) -> Path:
     return out_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
-def run_gate(con: duckdb.DuckDBPyConnection, checks: list[Check], out_dir: Path) -> GateResult:
-    """Validate every check; store GX results and data docs, and a JSON summary, in `out_dir`."""
+def run_gate(
+    con: duckdb.DuckDBPyConnection,
+    checks: list[Check],
+    out_dir: Path,
+    batches: list[str] | None = None,
+) -> GateResult:
+    """Validate every check over `batches` (default: all not yet published); store GX
+    results and data docs, and a JSON summary, in `out_dir`."""
     import great_expectations as gx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     context = _context(out_dir)
     source = context.data_sources.add_pandas("warehouse")
     outcomes: list[ExpectationOutcome] = []
+    batches = unpublished_batches(con) if batches is None else batches
     report: dict[str, Any] = {}
     for check in track(checks, len(checks), "validate", unit="suite"):
-        frame = con.execute(check.query).df()
+        frame = con.execute(check.query.replace("{batches}", sql_list(batches))).df()
         batch_definition = source.add_dataframe_asset(
             check.name
         ).add_batch_definition_whole_dataframe("all")
@@ -160,7 +170,11 @@ def run_gate(con: duckdb.DuckDBPyConnection, checks: list[Check], out_dir: Path)
             gx.ValidationDefinition(name=check.name, data=batch_definition, suite=suite)
         )
         validation = definition.run(batch_parameters={"dataframe": frame})
-        report[check.name] = {"rows": len(frame), "result": validation.to_json_dict()}
+        report[check.name] = {
+            "rows": len(frame),
+            "batches": batches,
+            "result": validation.to_json_dict(),
+        }
         failpoint("validate.running")
         for res in validation.results:
             error = _exception(res)

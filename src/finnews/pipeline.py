@@ -145,12 +145,13 @@ def load_extraction(settings: Settings, run_id: str) -> dict[str, int]:
         return load_partitions(con, _extract_dir(settings, run_id), run_id)
 
 
-def build(settings: Settings, run_id: str) -> DbtResult:
+def build(settings: Settings, run_id: str, full_refresh: bool = False) -> DbtResult:
     return dbt_build(
         settings.dbt_project_dir,
         settings.work_db,
         settings.run_dir(run_id) / "dbt",
         settings.memory_limit,
+        full_refresh=full_refresh,
     )
 
 

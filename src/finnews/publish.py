@@ -1,4 +1,4 @@
-"""Publish: copy the audited marts into a fresh file, then rename it over the published one.
+"""Publish: bring a copy of the published file up to date, then rename it over the original.
 
 Analysts hold read-only connections to `published.duckdb` for hours. Writing a new file and
 `os.replace`-ing it in is one atomic step: a reader sees the old file or the new one, never
@@ -8,21 +8,26 @@ half of each, and a crash before the rename leaves the old file exactly as it wa
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from finnews.batches import INCREMENTAL_MARTS, batches_in, record_published, sql_list
 from finnews.failpoints import failpoint
 from finnews.progress import track
-from finnews.warehouse import connect
+from finnews.warehouse import connect, ensure_raw_schema
 
 PUBLISHED_SCHEMAS = ("marts", "reporting")
 
 
 # Run lineage differs between two builds of the same inputs; content checksums ignore it.
-LINEAGE_COLUMNS = ("run_id", "loaded_at")
+LINEAGE_COLUMNS = (
+    "run_id", "loaded_at", "extraction_run_id", "batch_id", "built_at", "source_built_at",
+    "last_file_seen_at",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,43 +73,126 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in con.execute(f"describe {table}").fetchall()]
+
+
+def _parse(checksum: str) -> tuple[int, int]:
+    n, total = checksum.split(":")
+    return int(n), int(total)
+
+
+def _hash_sum(con: duckdb.DuckDBPyConnection, query: str) -> tuple[int, int]:
+    n, total = con.execute(
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from ({query}) t"
+    ).fetchone()
+    return int(n), int(total)
+
+
+def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
+    """Checksums of the copied publication, or None if it is not one this code can extend."""
+    try:
+        return dict(con.execute("select table_name, checksum from meta.mart_checksums").fetchall())
+    except duckdb.Error:
+        return None
+
+
+def _apply_delta(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, old_checksum: str
+) -> tuple[str, int] | None:
+    """Bring `table` up to date with work's copy by its unpublished batches only: replace the
+    rows whose key the new batches carry, and update the additive checksum (row count, sum
+    of row hashes) with what left and what came. None if the result does not match work."""
+    new = [r[0] for r in con.execute(
+        f"select distinct batch_id from work.{table} except select distinct batch_id from {table}"
+    ).fetchall()]  # fmt: skip
+    n, total = _parse(old_checksum)
+    if new:
+        batches = sql_list(new)
+        delta = f"select * from work.{table} where batch_id in {batches}"
+        leaving = f"select * from {table} where {key} in (select {key} from ({delta}))"
+        n_out, sum_out = _hash_sum(con, leaving)
+        con.execute(f"delete from {table} where {key} in (select {key} from ({delta}))")
+        con.execute(f"insert into {table} {delta}")
+        n_in, sum_in = _hash_sum(con, f"select * from {table} where batch_id in {batches}")
+        n, total = n - n_out + n_in, total - sum_out + sum_in
+    count = con.execute(f"select count(*) from {table}").fetchone()[0]
+    if count != n or count != con.execute(f"select count(*) from work.{table}").fetchone()[0]:
+        return None
+    return f"{n}:{total}", len(new)
+
+
 def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -> PublishResult:
-    """Copy every table of the published schemas from `work_db` into `published_db`."""
+    """Bring `published_db` to the audited state of work's published schemas, atomically.
+
+    The previous publication is copied (a file copy) and the incremental marts receive only
+    their unpublished batches; the small marts are copied whole. Without a previous
+    publication, or when a table's shape changed, the table is copied whole instead."""
     # Left by a run killed before its rename; the caller holds the run lock, so none is live.
     for stale in published_db.parent.glob(f".{published_db.name}.*.tmp"):
         stale.unlink()
     staging = published_db.with_name(f".{published_db.name}.{run_id}.tmp")
+    if published_db.exists():
+        shutil.copyfile(published_db, staging)
     counts: dict[str, int] = {}
+    checksums: dict[str, str] = {}
     con = connect(staging, memory_limit=memory_limit)
     try:
+        previous = _previous(con) or {}
+        if not previous and published_db.exists():  # not ours to extend: start afresh
+            con.close()
+            staging.unlink()
+            con = connect(staging, memory_limit=memory_limit)
         # A file path, not article text: the only string formatted into SQL here.
         con.execute(f"attach {_sql_string(str(work_db))} as work (read_only)")
-        tables = con.execute(
+        tables = [f"{s}.{t}" for s, t in con.execute(
             """
             select schema_name, table_name from duckdb_tables()
             where database_name = 'work' and schema_name in ('marts', 'reporting')
             order by schema_name, table_name
             """
-        ).fetchall()
+        ).fetchall()]  # fmt: skip
         if not tables:
             raise RuntimeError(f"nothing to publish: no tables in {PUBLISHED_SCHEMAS} of {work_db}")
-        for schema, table in track(tables, len(tables), "publish", unit="table"):
-            con.execute(f'create schema if not exists "{schema}"')
-            con.execute(
-                f'create table "{schema}"."{table}" as select * from work."{schema}"."{table}"'
-            )
-            counts[f"{schema}.{table}"] = con.execute(
-                f'select count(*) from "{schema}"."{table}"'
-            ).fetchone()[0]
+        for schema in PUBLISHED_SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        stale = con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where database_name = current_database() and schema_name in ('marts', 'reporting')"
+        ).fetchall()
+        for (table,) in stale:
+            if table not in tables:
+                con.execute(f"drop table {table}")
+        for table in track(tables, len(tables), "publish", unit="table"):
+            con.execute("begin transaction")
+            delta = None
+            key = INCREMENTAL_MARTS.get(table)
+            columns = _columns(con, f"work.{table}")
+            if (
+                key
+                and table in previous
+                and ("batch_id", "VARCHAR") in columns
+                and _columns(con, table) == columns
+            ):
+                delta = _apply_delta(con, table, key, previous[table])
+            if delta is None:
+                con.execute(f"create or replace table {table} as select * from work.{table}")
+                checksums[table] = table_checksum(con, table)
+            else:
+                checksums[table] = delta[0]
+            con.execute("commit")
+            counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+        batches = sorted(batches_in(con, "work"))
         con.execute("detach work")
-        checksums = mart_checksums(con)
         con.execute("create schema if not exists meta")
         con.execute(
-            "create table meta.publication as select ? as run_id, ? as published_at",
+            "create or replace table meta.publication as select ? as run_id, ? as published_at",
             [run_id, datetime.now(UTC).replace(tzinfo=None)],
         )
-        con.execute("create table meta.mart_checksums (table_name varchar, checksum varchar)")
-        con.executemany("insert into meta.mart_checksums values (?, ?)", list(checksums.items()))
+        con.execute(
+            "create or replace table meta.mart_checksums (table_name varchar, checksum varchar)"
+        )
+        con.executemany("insert into meta.mart_checksums values (?, ?)", sorted(checksums.items()))
         con.execute("checkpoint")
     finally:
         con.close()
@@ -112,4 +200,10 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
     failpoint("publish.before_rename")
     os.replace(staging, published_db)
     _fsync(published_db.parent)
+    with connect(work_db, memory_limit=memory_limit) as work:
+        ensure_raw_schema(work)
+        known = {
+            r[0] for r in work.execute("select batch_id from raw.published_batches").fetchall()
+        }
+        record_published(work, [b for b in batches if b not in known], run_id)
     return PublishResult(path=published_db, tables=counts, checksums=checksums)

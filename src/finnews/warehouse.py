@@ -83,6 +83,11 @@ create table if not exists raw.sentences (
     text varchar not null,
     run_id varchar not null
 );
+create table if not exists raw.published_batches (
+    batch_id varchar not null,
+    run_id varchar not null,
+    published_at timestamp not null
+);
 create table if not exists raw.figures (
     figure_id varchar not null,
     article_id varchar not null,

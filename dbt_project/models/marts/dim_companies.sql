@@ -1,13 +1,14 @@
+-- Coverage from the per-article company rows (one row per article and company), so the
+-- aggregate reads a table a fraction of the size of the mentions.
 with coverage as (
     select
-        m.company_id,
-        count(distinct m.article_id) as n_articles,
-        count(*) as n_mentions,
-        min(a.published_date) as first_mentioned_on,
-        max(a.published_date) as last_mentioned_on
-    from {{ ref('stg_company_mentions') }} m
-    join {{ ref('stg_articles') }} a using (article_id)
-    group by m.company_id
+        company_id,
+        count(*) as n_articles,
+        sum(n_mentions)::bigint as n_mentions,
+        min(published_date) as first_mentioned_on,
+        max(published_date) as last_mentioned_on
+    from {{ ref('int_article_companies') }}
+    group by company_id
 )
 select
     c.company_id,

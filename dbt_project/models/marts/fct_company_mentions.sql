@@ -1,3 +1,6 @@
+-- Incremental: appends the mentions of the extraction runs not built yet.
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
 select
     m.mention_id,
     m.article_id,
@@ -8,6 +11,8 @@ select
     m.sentence_idx,
     m.char_start,
     m.char_end,
-    m.run_id
+    m.run_id,
+    {{ batch_id() }} as batch_id
 from {{ ref('stg_company_mentions') }} m
 join {{ ref('stg_articles') }} a using (article_id)
+where m.run_id in {{ unbuilt_runs(ref('stg_company_mentions')) }}

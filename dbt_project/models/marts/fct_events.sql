@@ -1,3 +1,12 @@
+-- Incremental: appends the events of the extraction runs not built yet (an event's amount
+-- figure comes from the same article, so the same runs).
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
+with figures as (
+    select figure_id, value, unit
+    from {{ ref('stg_figures') }}
+    where run_id in {{ unbuilt_runs(ref('stg_events')) }}
+)
 select
     e.event_id,
     e.article_id,
@@ -15,7 +24,9 @@ select
     e.sentence_idx,
     e.char_start,
     e.char_end,
-    e.run_id
+    e.run_id,
+    {{ batch_id() }} as batch_id
 from {{ ref('stg_events') }} e
 join {{ ref('stg_articles') }} a using (article_id)
-left join {{ ref('stg_figures') }} f using (figure_id)
+left join figures f using (figure_id)
+where e.run_id in {{ unbuilt_runs(ref('stg_events')) }}

@@ -1,1 +1,39 @@
-select * from {{ ref('int_metric_figures') }}
+-- Figures that are measurements (dates are kept in the events they date), with the
+-- article's publication date as their as-of date and the sentence as evidence.
+-- Incremental: each run appends the figures of the extraction runs not built yet; every
+-- join is restricted to those runs, so the cost follows the new rows, not the table.
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
+with figures as (
+    select * from {{ ref('stg_figures') }}
+    where run_id in {{ unbuilt_runs(ref('stg_figures')) }} and kind <> 'date'
+),
+sentences as (
+    select article_id, sentence_idx, sentence_text
+    from {{ ref('stg_sentences') }}
+    where run_id in {{ unbuilt_runs(ref('stg_figures')) }}
+)
+select
+    f.figure_id,
+    f.article_id,
+    f.company_id,
+    f.metric_type,
+    f.kind,
+    f.value,
+    f.unit,
+    f.currency,
+    f.scale,
+    f.qualifier,
+    f.count_noun,
+    a.published_date as as_of_date,
+    f.surface,
+    f.sentence_idx,
+    f.char_start,
+    f.char_end,
+    s.sentence_text as evidence,
+    f.run_id,
+    {{ batch_id() }} as batch_id,
+    {{ built_at() }} as built_at
+from figures f
+join {{ ref('stg_articles') }} a using (article_id)
+left join sentences s using (article_id, sentence_idx)
