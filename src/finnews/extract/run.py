@@ -12,7 +12,7 @@ from finnews.extract.events import detect_events
 from finnews.extract.figures import extract_figures
 from finnews.extract.sentences import split_sentences
 
-_CTX = ["article_id", "sentence_idx", "sent_start", "text", "shadow", "published_date"]
+CONTEXT_COLUMNS = ["article_id", "sentence_idx", "sent_start", "text", "shadow", "published_date"]
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,10 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         sentences.lazy()
         .rename({"char_start": "sent_start"})
         .join(art.select("article_id", "published_date"), on="article_id", how="left")
-        .select(_CTX)
+        .select(CONTEXT_COLUMNS)
     )
     mentions = (
-        _to_body_offsets(extract_mentions(ctx, aliases, _CTX))
+        _to_body_offsets(extract_mentions(ctx, aliases, CONTEXT_COLUMNS))
         .with_columns(_span_id("m").alias("mention_id"))
         .select(
             "mention_id",
@@ -109,10 +109,10 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         .collect(engine="in-memory")
     )
     main = _main_company(mentions.lazy())
-    amounts = _to_body_offsets(extract_figures(ctx, _CTX)).with_columns(
+    amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS)).with_columns(
         _span_id("f").alias("figure_id")
     )
-    dates = _to_body_offsets(extract_dates(ctx, _CTX)).with_columns(
+    dates = _to_body_offsets(extract_dates(ctx, CONTEXT_COLUMNS)).with_columns(
         _span_id("d").alias("figure_id"),
         pl.lit("date").alias("kind"),
         pl.lit("date").alias("unit"),
