@@ -71,7 +71,8 @@ def run_stage(stage: str, input_dir: Path, warehouse: Path, run_id: str, timeout
 def run_pipeline(
     label: str, input_dir: Path, warehouse: Path, text_bytes: int, timeout: float
 ) -> list[dict]:
-    run_id = f"bench-{label}-{datetime.now(UTC).strftime('%H%M%S')}"
+    slug = "".join(c if c.isalnum() else "-" for c in label).strip("-")
+    run_id = f"bench-{slug}-{datetime.now(UTC).strftime('%H%M%S')}"
     rows = []
     for stage in STAGES:
         row = run_stage(stage, input_dir, warehouse, run_id, timeout)

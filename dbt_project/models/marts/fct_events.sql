@@ -25,7 +25,8 @@ select
     e.char_start,
     e.char_end,
     e.run_id,
-    {{ batch_id() }} as batch_id
+    {{ batch_id() }} as batch_id,
+    {{ built_at() }} as built_at
 from {{ ref('stg_events') }} e
 join {{ ref('stg_articles') }} a using (article_id)
 left join figures f using (figure_id)
