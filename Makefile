@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs browser bench
+.PHONY: install run test lint format clean serve query docs browser bench eval
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ browser:
 BENCH_ARGS ?=
 bench: install
 	FINNEWS_MEMORY_LIMIT=$${FINNEWS_MEMORY_LIMIT:-6GB} timeout 7200 $(PY) -m bench.run $(BENCH_ARGS)
+
+# Precision / recall / F1 of the extraction on the labelled sets in evaluation/.
+eval: install
+	$(PY) -m finnews.evaluate $(EVAL_ARGS)
 
 test: install
 	$(PY) -m pytest

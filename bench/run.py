@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
             write_corpus(corpus / "base", size, 0, args.format)
             print(f"generated {size} articles in {time.perf_counter() - t:.1f} s", flush=True)
         warehouse = args.out / f"wh-{size}"
-        subprocess.run(["rm", "-rf", str(warehouse)], check=True)
+        # A rebuild reads the base corpus only: drop increments an earlier bench left.
+        stale = [str(p) for p in corpus.glob("increment-*")]
+        subprocess.run(["rm", "-rf", str(warehouse), *stale], check=True)
         results["stages"] += run_pipeline(
             f"rebuild {size}", corpus, warehouse, corpus_bytes(corpus / "base"), args.timeout
         )

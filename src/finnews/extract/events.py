@@ -8,17 +8,17 @@ from finnews.asciify import asciify_pattern
 
 # Trigger patterns on the lower-cased sentence. A sentence may carry several event types.
 EVENT_TRIGGERS: dict[str, str] = {
-    "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz",
+    "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz|nächsten zahlen",
     "merger_acquisition": r"fusion|fusioniert|übernahme|übernimmt|übernehmen|zusammenschluss|akquisition",
     "partnership": r"partnerschaft|kooperation|zusammenarbeit|allianz mit",
     "product_launch": r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|auf den markt|enthüllt|präsentiert .{0,60}(modell|produkt|app|tool)|neues .{0,30}(modell|produkt|smartphone|fahrzeug)|markteinführung",
-    "investment": r"investiert|investitionsoffensive|investitionsprogramm|investitionen in",
+    "investment": r"investiert|investieren|investitionsoffensive|investitionsprogramm|investitionen in|investitionen von",
     "stake_purchase": r"anteile im wert|kaufte anteile|anteil aufgestockt|beteiligung an",
     "marketing_campaign": r"kampagne",
     "legal_action": r"klage|verklagt|gericht|rechtsstreit",
     "regulatory_action": r"regulierungsbehörde|aufsichtsbehörde|kartellamt|sanktion|exportbeschränkung|exportverbot",
     "conference": r"konferenz|\bevent\b|messe\b|hauptversammlung|kongress|kapitalmarkttag",
-    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen)|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne",
+    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne",
 }  # fmt: skip
 EVENT_TYPES = list(EVENT_TRIGGERS)
 

@@ -13,8 +13,12 @@ from finnews.spans import find_spans
 _SHARE_WORDS = r"\b(aktie|aktien|kurs|notiert|notierte|papier|titel|schloss|gehandelt)"
 _PRICE_MOVE = (
     r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|gab|fiel|sank|stieg|kletterte|"
-    r"kursgewinn|kursverlust|rallye|rally|eingebrochen|höher|tiefer)"
+    r"kursgewinn|kursverlust|rallye|rally|eingebrochen|höher|tiefer|verteuert|verbillig|"
+    r"rutschte|büßte)"
 )
+# Direction words before a change: the last one in front of the figure sets its sign.
+_FALL = r"minus|verlor|verliert|verloren|fiel|fällt|gefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf"
+_RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 # A window makes a percentage a price change even when the share is not named in the sentence.
 _PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von)"
 _GROWTH = r"(wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger|kletter|sank|sinkt|rückgang|erhöht)"
@@ -28,7 +32,7 @@ def _has(pattern: str) -> pl.Expr:
 def _metric_rules() -> list[tuple[str, pl.Expr]]:
     kind = pl.col("kind")
     money = kind == "amount"
-    pct = kind == "percent"
+    pct = kind.is_in(["percent", "percentage_points"])
     count = kind == "count"
     unscaled_money = money & pl.col("scale_factor").is_null()
     noun = pl.col("count_noun").fill_null("").str.to_lowercase()
@@ -41,16 +45,18 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("price_change", pct & ((_has(_SHARE_WORDS) & _has(_PRICE_MOVE)) | _has(_PRICE_WINDOW))),
         ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
         ("margin", pct & _has(r"marge|rendite")),
+        # "Cloud-Umsatz", "Umsatz mit Smartphones", "Sparte": a part of the business grew.
+        ("segment_growth", pct & _has(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b")),
         ("revenue_growth", pct & _has(r"umsatz|umsätze|erlös")),
         ("segment_growth", pct & _has(_GROWTH)),
-        ("market_cap", money & _has(r"börsenwert|marktkapitalisierung|marktwert")),
+        ("market_cap", money & _has(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
         ("buyback", money & _has(r"rückkauf")),
         ("order_backlog", money & _has(r"auftragsbestand|auftragseingang|aufträge")),
-        ("revenue", money & _has(r"umsatz|umsätze|erlös|einnahmen")),
+        ("revenue", money & _has(r"umsatz|umsätze|erlös|einnahmen|setzte .{0,60}\bum\b|umgesetzt")),
         ("marketing_spend", money & _has(r"marketing|kampagne|werbe")),
         ("deal_value", money & _has(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
         ("stake_purchase", money & _has(r"anteile|beteiligung")),
-        ("investment", money & _has(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand")),
+        ("investment", money & _has(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", money & _has(r"gewinn|ergebnis|ebit|überschuss|verlust")),
         ("costs", money & _has(r"kosten|einspar|sparprogramm|belast")),
         ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | _has("nutzer"))),
@@ -69,7 +75,7 @@ def metric_type() -> pl.Expr:
     return expr.otherwise(pl.lit("other"))
 
 
-METRIC_TYPES = [name for name, _ in _metric_rules()] + ["other"]
+METRIC_TYPES = list(dict.fromkeys([name for name, _ in _metric_rules()] + ["other"]))
 
 
 def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
@@ -86,12 +92,31 @@ def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     )
 
 
+def signed_change() -> pl.Expr:
+    """A percentage (or percentage points) after a falling word is negative: "ein Minus von
+    gut 7 Prozent", "verlor knapp 4 Prozent". The last direction word within 60 characters
+    before the figure decides; a level after "auf" ("sank um 1 Prozent auf 5 Prozent") and
+    every amount keep their sign."""
+    start = pl.col("char_start")
+    width = pl.min_horizontal(start, pl.lit(60))
+    before = pl.col("shadow").str.slice(start - width, width).str.to_lowercase()
+    direction = before.str.extract(asciify_pattern(rf"(?s).*({_FALL}|{_RISE})"), 1)
+    falling = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
+    level = before.str.contains(r"\bauf\s*$")
+    change = pl.col("kind").is_in(["percent", "percentage_points"])
+    return (
+        pl.when(change & falling.fill_null(False) & ~level)
+        .then(-pl.col("value"))
+        .otherwise(pl.col("value"))
+    )
+
+
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Typed figures; offsets are relative to the sentence text (`text`)."""
     amounts = normalize_figures(find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow"))
     cols = [*keep, "char_start", "char_end", "surface", "kind", "value", "unit", "currency",
             "scale_factor", "qualifier", "count_noun"]  # fmt: skip
     both = pl.concat([amounts.select(cols), _rsi_spans(sentences, keep).select(cols)])
-    return both.with_columns(pl.col("shadow").str.to_lowercase().alias("ctx")).with_columns(
-        metric_type().alias("metric_type")
-    )
+    return both.with_columns(
+        pl.col("shadow").str.to_lowercase().alias("ctx"), signed_change().alias("value")
+    ).with_columns(metric_type().alias("metric_type"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from finnews.asciify import asciify_pattern
 from finnews.extract.companies import extract_mentions
 from finnews.extract.dates import extract_dates
 from finnews.extract.events import detect_events
@@ -55,6 +56,12 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+_GROUP_SUBJECT = asciify_pattern(
+    r"\b(?:[a-z]+-)?(?:konzerne|unternehmen|firmen|rivalen|wettbewerber|konkurrenten)\b"
+    r"(?: haben| investierten| steckten| gaben| wollen)|\bdie branche\b"
+)
+
+
 def _subject_company(
     figures: pl.LazyFrame, mentions: pl.LazyFrame, main: pl.LazyFrame
 ) -> pl.LazyFrame:
@@ -71,10 +78,17 @@ def _subject_company(
         .group_by("figure_id")
         .agg(pl.col("company_id").last().alias("named_before"))
     )
+    # "Die US-Konzerne haben 364 Milliarden Dollar ...": a group, not the article's company.
+    about_a_group = pl.col("ctx").fill_null("").str.contains(_GROUP_SUBJECT)
     return (
         figures.join(before, on="figure_id", how="left")
         .join(main, on="article_id", how="left")
-        .with_columns(pl.coalesce("named_before", "main_company_id").alias("company_id"))
+        .with_columns(
+            pl.when(pl.col("named_before").is_null() & about_a_group)
+            .then(pl.lit(None, pl.String))
+            .otherwise(pl.coalesce("named_before", "main_company_id"))
+            .alias("company_id")
+        )
         .drop("named_before", "main_company_id")
     )
 
