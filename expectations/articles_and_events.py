@@ -15,6 +15,9 @@ def _articles() -> gx.ExpectationSuite:
     suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="article_id"))
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="body_chars"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="body_chars", min_value=1))
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeBetween(column="tone", min_value=-1, max_value=1)
+    )
     # The teaser is boilerplate: it must never survive into the prose.
     suite.add_expectation(
         gxe.ExpectColumnValuesToBeInSet(column="teaser_in_body", value_set=[False])
@@ -59,7 +62,8 @@ CHECKS = [
     Check(
         "articles",
         """
-        select article_id, body_chars, body like '%Kaufen oder verkaufen?!%' as teaser_in_body
+        select article_id, body_chars, tone,
+               body like '%Kaufen oder verkaufen?!%' as teaser_in_body
         from marts.dim_articles where batch_id in {batches}
         """,
         _articles,

@@ -23,3 +23,4 @@
 {% macro built_at() -%}
     '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'::timestamp
 {%- endmacro %}
+

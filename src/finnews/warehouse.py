@@ -81,6 +81,8 @@ create table if not exists raw.sentences (
     char_start bigint not null,
     char_end bigint not null,
     text varchar not null,
+    n_positive integer,
+    n_negative integer,
     run_id varchar not null
 );
 create table if not exists raw.published_batches (
@@ -154,6 +156,8 @@ def connect(
 MIGRATIONS = (
     "alter table raw.runs add column if not exists verdict varchar",
     "alter table raw.quarantine add column if not exists raw_text varchar",
+    "alter table raw.sentences add column if not exists n_positive integer",
+    "alter table raw.sentences add column if not exists n_negative integer",
 )
 
 

@@ -13,12 +13,27 @@ with counts as (
     from {{ ref('stg_company_mentions') }} m
     where m.run_id in {{ unbuilt_runs(ref('stg_company_mentions')) }}
     group by m.article_id, m.company_id, m.run_id
+),
+-- Tone around a company: lexicon hits in the sentences that name it (each sentence once).
+tone as (
+    select t.article_id, t.company_id, sum(s.n_positive) as n_positive, sum(s.n_negative) as n_negative
+    from (
+        select distinct article_id, company_id, sentence_idx
+        from {{ ref('stg_company_mentions') }}
+        where run_id in {{ unbuilt_runs(ref('stg_company_mentions')) }}
+    ) t
+    join {{ ref('stg_sentences') }} s using (article_id, sentence_idx)
+    where s.run_id in {{ unbuilt_runs(ref('stg_company_mentions')) }}
+    group by t.article_id, t.company_id
 )
 select
     c.*,
     a.published_date,
     row_number() over (
         partition by c.article_id order by c.n_mentions desc, c.first_char asc
-    ) = 1 as is_main_company
+    ) = 1 as is_main_company,
+    coalesce(t.n_positive, 0)::integer as n_positive,
+    coalesce(t.n_negative, 0)::integer as n_negative
 from counts c
 join {{ ref('stg_articles') }} a using (article_id)
+left join tone t using (article_id, company_id)

@@ -84,6 +84,12 @@ main as (
     from {{ ref('int_article_companies') }}
     where run_id in {{ unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') }} and is_main_company
 ),
+tone as (
+    select article_id, sum(n_positive) as n_positive, sum(n_negative) as n_negative
+    from {{ ref('stg_sentences') }}
+    where run_id in {{ unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') }}
+    group by article_id
+),
 events as (
     select article_id, count(*) as n_events
     from {{ ref('stg_events') }}
@@ -108,6 +114,9 @@ new_rows as (
         coalesce(m.n_mentions, 0)::bigint as n_mentions,
         coalesce(m.n_companies, 0) as n_companies,
         coalesce(e.n_events, 0) as n_events,
+        coalesce(t.n_positive, 0)::integer as n_positive,
+        coalesce(t.n_negative, 0)::integer as n_negative,
+        {{ tone('t.n_positive', 't.n_negative') }} as tone,
         a.body,
         a.boilerplate,
         a.run_id,
@@ -121,6 +130,7 @@ new_rows as (
     left join figures f on f.article_id = s.article_id
     left join mentions m on m.article_id = s.article_id
     left join events e on e.article_id = s.article_id
+    left join tone t on t.article_id = s.article_id
     left join versions v on v.article_id = s.article_id
     where s.is_new
 )

@@ -6,7 +6,9 @@ with coverage as (
         count(*) as n_articles,
         sum(n_mentions)::bigint as n_mentions,
         min(published_date) as first_mentioned_on,
-        max(published_date) as last_mentioned_on
+        max(published_date) as last_mentioned_on,
+        sum(n_positive) as n_positive,
+        sum(n_negative) as n_negative
     from {{ ref('int_article_companies') }}
     group by company_id
 )
@@ -22,6 +24,7 @@ select
     coalesce(v.n_articles, 0) as n_articles,
     coalesce(v.n_mentions, 0) as n_mentions,
     v.first_mentioned_on,
-    v.last_mentioned_on
+    v.last_mentioned_on,
+    {{ tone('v.n_positive', 'v.n_negative') }} as tone
 from {{ ref('stg_companies') }} c
 left join coverage v using (company_id)

@@ -4,5 +4,7 @@ select
     char_start,
     char_end,
     text as sentence_text,
+    n_positive,
+    n_negative,
     run_id
 from {{ source('raw', 'sentences') }}

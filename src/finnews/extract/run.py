@@ -12,6 +12,7 @@ from finnews.extract.dates import extract_dates
 from finnews.extract.events import detect_events
 from finnews.extract.figures import extract_figures
 from finnews.extract.sentences import split_sentences
+from finnews.extract.tone import with_tone
 
 CONTEXT_COLUMNS = ["article_id", "sentence_idx", "sent_start", "text", "shadow", "published_date"]
 
@@ -100,7 +101,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
     char_start/char_end index into `body`: body[char_start:char_end] == surface.
     """
     art = articles.lazy().select("article_id", "body", "published_date")
-    sentences = split_sentences(art).collect(engine="in-memory")
+    sentences = with_tone(split_sentences(art)).collect(engine="in-memory")
     ctx = (
         sentences.lazy()
         .rename({"char_start": "sent_start"})
