@@ -32,6 +32,19 @@ def _events() -> gx.ExpectationSuite:
     return suite
 
 
+def _entities() -> gx.ExpectationSuite:
+    suite = gx.ExpectationSuite(name="entities")
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeInSet(
+            column="entity_type",
+            value_set=["person", "product", "place", "organisation_candidate"],
+        )
+    )
+    # body[char_start:char_end] == name for every person, product, place and candidate.
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="offsets_ok", value_set=[True]))
+    return suite
+
+
 def _earnings_calendar() -> gx.ExpectationSuite:
     suite = gx.ExpectationSuite(name="earnings_calendar")
     suite.add_expectation(
@@ -77,6 +90,16 @@ CHECKS = [
         where e.batch_id in {batches} and a.batch_id in {batches}
         """,
         _events,
+    ),
+    Check(
+        "entities",
+        """
+        select e.entity_type,
+               substr(a.body, e.char_start + 1, e.char_end - e.char_start) = e.name as offsets_ok
+        from marts.fct_entity_mentions e join marts.dim_articles a using (article_id)
+        where e.batch_id in {batches} and a.batch_id in {batches}
+        """,
+        _entities,
     ),
     Check(
         "earnings_calendar",

@@ -19,6 +19,7 @@ INCREMENTAL_MARTS = {
     "marts.fct_metrics": "figure_id",
     "marts.fct_company_mentions": "mention_id",
     "marts.fct_events": "event_id",
+    "marts.fct_entity_mentions": "entity_id",
 }
 
 _BATCH_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

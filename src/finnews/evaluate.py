@@ -8,6 +8,8 @@ out. Fields, each compared per article as a multiset of keys:
     metric_type      (value, unit, metric type)
     subject_company  (value, unit, company)
     companies        company id                     gazetteer companies the article names
+    entities         (type, name)                   people, products, places, organisation
+                                                    candidates; distinct per article
     events           (event type, company)
     event_dates      (event type, company, date)    events whose gold has a date
 
@@ -36,8 +38,11 @@ from finnews import pipeline
 from finnews.config import Settings, project_root
 from finnews.warehouse import connect
 
-FIELDS = ("figures", "metric_type", "subject_company", "companies", "events", "event_dates")
-TARGETS = {"figures": 0.95, "companies": 0.95, "events": 0.85}
+FIELDS = (
+    "figures", "metric_type", "subject_company", "companies", "entities", "events",
+    "event_dates",
+)  # fmt: skip
+TARGETS = {"figures": 0.95, "companies": 0.95, "entities": 0.85, "events": 0.85}
 
 Key = tuple[Any, ...]
 
@@ -88,6 +93,7 @@ def gold_keys(article: dict[str, Any]) -> dict[str, list[Key]]:
         "metric_type": [(_num(f["value"]), f["unit"], f["metric"]) for f in figures],
         "subject_company": [(_num(f["value"]), f["unit"], f.get("company")) for f in figures],
         "companies": [(c,) for c in article.get("companies") or []],
+        "entities": sorted({(e["type"], e["name"]) for e in article.get("entities") or []}),
         "events": sorted({(e["type"], e.get("company")) for e in events}),
         "event_dates": sorted(
             {(e["type"], e.get("company"), _day(e["date"])) for e in events if e.get("date")}
@@ -104,6 +110,7 @@ def predicted_keys(rows: dict[str, list[tuple]]) -> dict[str, list[Key]]:
         "metric_type": [(_num(v), u, m) for v, u, m, _ in figures],
         "subject_company": [(_num(v), u, c) for v, u, _, c in figures],
         "companies": [(c,) for c in sorted({c for (c,) in rows.get("companies", [])})],
+        "entities": sorted(set(rows.get("entities", []))),
         "events": sorted({(t, c) for t, c, _ in events}),
         "event_dates": sorted({(t, c, _day(d)) for t, c, d in events if d}),
     }
@@ -122,6 +129,7 @@ def extract_set(articles_dir: Path, work: Path) -> dict[str, dict[str, list[tupl
         "companies": "select company_id from raw.company_mentions where article_id = a.article_id",
         "events": "select event_type, company_id, event_date from raw.events "
         "where article_id = a.article_id",
+        "entities": "select entity_type, name from raw.entities where article_id = a.article_id",
     }
     out: dict[str, dict[str, list[tuple]]] = {}
     with connect(settings.work_db, read_only=True) as con:

@@ -50,7 +50,7 @@ class RunSummary:
             f"  quarantined {c.get('quarantined', 0)}"
             + (f" {c['quarantine_reasons']}" if c.get("quarantine_reasons") else ""),
             f"  extracted figures {c.get('figures', 0)}  company mentions {c.get('mentions', 0)}"
-            f"  events {c.get('events', 0)}",
+            f"  events {c.get('events', 0)}  entities {c.get('entities', 0)}",
             f"  dbt       models {c.get('dbt_models', 0)}  tests passed {c.get('dbt_tests', 0)}",
             f"  checks    passed {c.get('checks_passed', 0)}  failed {c.get('checks_failed', 0)}",
             f"  published {len(self.published_tables)} marts"
@@ -78,6 +78,7 @@ class RunSummary:
             ("figures", c.get("figures", 0)),
             ("company mentions", c.get("mentions", 0)),
             ("events", c.get("events", 0)),
+            ("people, products, places, org candidates", c.get("entities", 0)),
             ("dbt models / tests", f"{c.get('dbt_models', 0)} / {c.get('dbt_tests', 0)}"),
             (
                 "expectations passed / failed",

@@ -85,6 +85,18 @@ create table if not exists raw.sentences (
     n_negative integer,
     run_id varchar not null
 );
+create table if not exists raw.entities (
+    entity_id varchar not null,
+    article_id varchar not null,
+    sentence_idx integer not null,
+    char_start bigint not null,
+    char_end bigint not null,
+    entity_type varchar not null,
+    name varchar not null,
+    role varchar,
+    company_id varchar,
+    run_id varchar not null
+);
 create table if not exists raw.published_batches (
     batch_id varchar not null,
     run_id varchar not null,
@@ -109,6 +121,10 @@ create table if not exists raw.figures (
     alt_date date,
     year_inferred boolean,
     company_id varchar,
+    period varchar,
+    period_quarter integer,
+    period_year integer,
+    period_is_fiscal boolean,
     run_id varchar not null
 );
 create table if not exists raw.company_mentions (
@@ -158,6 +174,10 @@ MIGRATIONS = (
     "alter table raw.quarantine add column if not exists raw_text varchar",
     "alter table raw.sentences add column if not exists n_positive integer",
     "alter table raw.sentences add column if not exists n_negative integer",
+    "alter table raw.figures add column if not exists period varchar",
+    "alter table raw.figures add column if not exists period_quarter integer",
+    "alter table raw.figures add column if not exists period_year integer",
+    "alter table raw.figures add column if not exists period_is_fiscal boolean",
 )
 
 

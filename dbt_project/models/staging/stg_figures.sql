@@ -17,5 +17,9 @@ select
     alt_date,
     year_inferred,
     company_id,
+    period,
+    period_quarter,
+    period_year,
+    period_is_fiscal,
     run_id
 from {{ source('raw', 'figures') }}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from finnews.asciify import asciify_pattern
+from finnews.extract.periods import period_columns
 from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
 from finnews.spans import find_spans
 
@@ -119,4 +120,4 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     both = pl.concat([amounts.select(cols), _rsi_spans(sentences, keep).select(cols)])
     return both.with_columns(
         pl.col("shadow").str.to_lowercase().alias("ctx"), signed_change().alias("value")
-    ).with_columns(metric_type().alias("metric_type"))
+    ).with_columns(metric_type().alias("metric_type"), *period_columns())

@@ -27,7 +27,7 @@ from finnews.failpoints import failpoint
 from finnews.warehouse import connect
 
 DEFAULT_PARTITION_SIZE = 20_000
-TABLES = ("sentences", "figures", "company_mentions", "events", "extracted")
+TABLES = ("sentences", "figures", "company_mentions", "events", "entities", "extracted")
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ def extract_partition(
         "figures": extraction.figures,
         "company_mentions": extraction.mentions,
         "events": extraction.events,
+        "entities": extraction.entities,
         "extracted": articles.select("article_id"),
     }
     for name, frame in frames.items():
@@ -100,7 +101,9 @@ def extract_partition(
 
 def load_partitions(con: duckdb.DuckDBPyConnection, out_dir: Path, run_id: str) -> dict[str, int]:
     """Append every finished partition under out_dir; each partition is one transaction."""
-    totals = {"articles": 0, "sentences": 0, "figures": 0, "mentions": 0, "events": 0}
+    totals = {
+        "articles": 0, "sentences": 0, "figures": 0, "mentions": 0, "events": 0, "entities": 0,
+    }  # fmt: skip
     now = datetime.now(UTC).replace(tzinfo=None)
     for folder in sorted(out_dir.glob("part-*")):
         done = folder / "done.json"

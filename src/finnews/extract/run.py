@@ -9,6 +9,7 @@ import polars as pl
 from finnews.asciify import asciify_pattern
 from finnews.extract.companies import extract_mentions
 from finnews.extract.dates import extract_dates
+from finnews.extract.entities import extract_entities
 from finnews.extract.events import detect_events
 from finnews.extract.figures import extract_figures
 from finnews.extract.sentences import split_sentences
@@ -23,6 +24,7 @@ class Extraction:
     figures: pl.DataFrame
     mentions: pl.DataFrame
     events: pl.DataFrame
+    entities: pl.DataFrame
 
     def counts(self) -> dict[str, int]:
         return {
@@ -30,6 +32,7 @@ class Extraction:
             "figures": self.figures.height,
             "mentions": self.mentions.height,
             "events": self.events.height,
+            "entities": self.entities.height,
         }
 
 
@@ -94,6 +97,36 @@ def _subject_company(
     )
 
 
+def _entity_companies(entities: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """People and products belong to the company named last before them in their sentence
+    ("Alibaba-CEO Eddie Wu", "Alibabas App Qwen"); places and candidates to none."""
+    entities = entities.with_columns(
+        pl.concat_str(
+            pl.col("article_id"),
+            pl.lit(":e"),
+            pl.col("entity_type").str.slice(0, 2),
+            pl.lit(":"),
+            pl.col("char_start").cast(pl.String),
+        ).alias("entity_id")
+    )
+    owner = (
+        entities.filter(pl.col("entity_type").is_in(["person", "product"]))
+        .select("entity_id", "article_id", "sentence_idx", pl.col("char_start").alias("e"))
+        .join(
+            mentions.select("article_id", "sentence_idx", "char_start", "company_id"),
+            on=["article_id", "sentence_idx"],
+        )
+        .filter(pl.col("char_start") < pl.col("e"))
+        .sort("char_start")
+        .group_by("entity_id")
+        .agg(pl.col("company_id").last())
+    )
+    return entities.join(owner, on="entity_id", how="left").select(
+        "entity_id", "article_id", "sentence_idx", "char_start", "char_end", "entity_type",
+        "name", "role", "company_id",
+    )  # fmt: skip
+
+
 def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extraction:
     """Sentences, figures, dates, company mentions and events of `articles`.
 
@@ -154,6 +187,10 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "alt_date",
             "year_inferred",
             "company_id",
+            "period",
+            "period_quarter",
+            "period_year",
+            "period_is_fiscal",
         )  # fmt: skip
         .sort("article_id", "char_start")
         .collect(engine="in-memory")
@@ -165,6 +202,13 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         figures.lazy(),
         main,
     ).collect(engine="in-memory")
+    entities = _entity_companies(
+        _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
+    ).collect(engine="in-memory")
     return Extraction(
-        sentences=sentences.drop("shadow"), figures=figures, mentions=mentions, events=events
+        sentences=sentences.drop("shadow"),
+        figures=figures,
+        mentions=mentions,
+        events=events,
+        entities=entities,
     )

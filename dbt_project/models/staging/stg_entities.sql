@@ -1,0 +1,12 @@
+select
+    entity_id,
+    article_id,
+    sentence_idx,
+    char_start,
+    char_end,
+    entity_type,
+    name,
+    role,
+    company_id,
+    run_id
+from {{ source('raw', 'entities') }}
