@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 import yaml
 
 from finnews.evaluate import FIELDS, Score, evaluate, extract_set, score
+from finnews.extract.companies import alias_table, load_gazetteer
+from finnews.extract.run import extract_articles
 from tests.helpers import ROOT
 
 EVAL = ROOT / "evaluation"
@@ -74,3 +78,20 @@ def test_every_gold_item_is_counted_once(eval_set: Path) -> None:
     # Every mismatch is listed, one line per unmatched key.
     misses = sum(s.fp + s.fn for s in totals.values())
     assert len(errors) == misses
+
+
+def test_qualitative_magnitudes_are_kept_as_such() -> None:
+    body = (
+        "Alibaba Cloud verzeichnete ein dreistelliges Wachstum bei KI-Produkten. "
+        "Siemens investiert einen Milliardenbetrag in neue Werke."
+    )
+    articles = pl.DataFrame(
+        {"article_id": ["q"], "body": [body], "published_date": [datetime.date(2025, 8, 20)]}
+    )
+    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
+    figures = extract_articles(articles, aliases).figures
+    rows = figures.select("surface", "kind", "value", "metric_type", "company_id").rows()
+    assert rows == [
+        ("dreistelliges Wachstum", "qualitative", None, "segment_growth", "alibaba"),
+        ("Milliardenbetrag", "qualitative", None, "investment", "siemens"),
+    ]

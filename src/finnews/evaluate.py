@@ -125,7 +125,7 @@ def extract_set(articles_dir: Path, work: Path) -> dict[str, dict[str, list[tupl
     pipeline.extract(settings, run_id)
     queries = {
         "figures": "select value, unit, metric_type, company_id from raw.figures "
-        "where kind <> 'date' and article_id = a.article_id",
+        "where kind not in ('date', 'qualitative') and article_id = a.article_id",
         "companies": "select company_id from raw.company_mentions where article_id = a.article_id",
         "events": "select event_type, company_id, event_date from raw.events "
         "where article_id = a.article_id",

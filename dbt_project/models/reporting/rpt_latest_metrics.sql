@@ -11,7 +11,7 @@ with fresh as (
     select company_id, metric_type, unit, value, qualifier, as_of_date, surface, article_id,
            figure_id, char_start
     from {{ ref('fct_metrics') }}
-    where company_id is not null
+    where company_id is not null and value is not null
     {% if is_incremental() %}
       and built_at > (select max(source_built_at) from {{ this }})
     {% endif %}

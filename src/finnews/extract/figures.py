@@ -32,8 +32,15 @@ def _has(pattern: str) -> pl.Expr:
 
 def _metric_rules() -> list[tuple[str, pl.Expr]]:
     kind = pl.col("kind")
-    money = kind == "amount"
     pct = kind.is_in(["percent", "percentage_points"])
+    # "dreistelliges Wachstum" is typed like a percentage, "Milliardenbetrag" like an amount.
+    qualitative = kind == "qualitative"
+    q_amount = qualitative & pl.col("surface").str.contains(
+        "(?i)betrag|summe|höhe|millionen|milliarden|tausend|hundert"
+    )
+    change = pct | (qualitative & ~q_amount)
+    money = kind == "amount"
+    scaled_money = money | q_amount
     count = kind == "count"
     unscaled_money = money & pl.col("scale_factor").is_null()
     noun = pl.col("count_noun").fill_null("").str.to_lowercase()
@@ -43,23 +50,23 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("offer_price", unscaled_money & _has(r"je aktie|pro aktie|bietet|angebot")),
         ("share_price", unscaled_money & _has(_SHARE_WORDS)),
         ("product_price", unscaled_money & _has(r"kostet|preis")),
-        ("price_change", pct & ((_has(_SHARE_WORDS) & _has(_PRICE_MOVE)) | _has(_PRICE_WINDOW))),
+        ("price_change", change & ((_has(_SHARE_WORDS) & _has(_PRICE_MOVE)) | _has(_PRICE_WINDOW))),
         ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
-        ("margin", pct & _has(r"marge|rendite")),
+        ("margin", change & _has(r"marge|rendite")),
         # "Cloud-Umsatz", "Umsatz mit Smartphones", "Sparte": a part of the business grew.
-        ("segment_growth", pct & _has(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b")),
-        ("revenue_growth", pct & _has(r"umsatz|umsätze|erlös")),
-        ("segment_growth", pct & _has(_GROWTH)),
-        ("market_cap", money & _has(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
-        ("buyback", money & _has(r"rückkauf")),
-        ("order_backlog", money & _has(r"auftragsbestand|auftragseingang|aufträge")),
-        ("revenue", money & _has(r"umsatz|umsätze|erlös|einnahmen|setzte .{0,60}\bum\b|umgesetzt")),
-        ("marketing_spend", money & _has(r"marketing|kampagne|werbe")),
-        ("deal_value", money & _has(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
-        ("stake_purchase", money & _has(r"anteile|beteiligung")),
-        ("investment", money & _has(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
-        ("profit", money & _has(r"gewinn|ergebnis|ebit|überschuss|verlust")),
-        ("costs", money & _has(r"kosten|einspar|sparprogramm|belast")),
+        ("segment_growth", change & _has(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b")),
+        ("revenue_growth", change & _has(r"umsatz|umsätze|erlös")),
+        ("segment_growth", change & _has(_GROWTH)),
+        ("market_cap", scaled_money & _has(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
+        ("buyback", scaled_money & _has(r"rückkauf")),
+        ("order_backlog", scaled_money & _has(r"auftragsbestand|auftragseingang|aufträge")),
+        ("revenue", scaled_money & _has(r"umsatz|umsätze|erlös|einnahmen|setzte .{0,60}\bum\b|umgesetzt")),
+        ("marketing_spend", scaled_money & _has(r"marketing|kampagne|werbe")),
+        ("deal_value", scaled_money & _has(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
+        ("stake_purchase", scaled_money & _has(r"anteile|beteiligung")),
+        ("investment", scaled_money & _has(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
+        ("profit", scaled_money & _has(r"gewinn|ergebnis|ebit|überschuss|verlust")),
+        ("costs", scaled_money & _has(r"kosten|einspar|sparprogramm|belast")),
         ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | _has("nutzer"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
@@ -112,12 +119,41 @@ def signed_change() -> pl.Expr:
     )
 
 
+# Magnitudes stated without a number: kept as figures of kind "qualitative", value null.
+QUALITATIVE = (
+    r"\b(?:ein|zwei|drei|vier|fünf|sechs)stellige[nmrs]?\s+"
+    r"(?:Wachstum|Plus|Minus|Zuwachs|Anstieg|Rückgang|Prozentbereich|Millionenbetrag|"
+    r"Milliardenbetrag|Betrag|Summe|Umsatz|Gewinn|Verlust|Kursplus|Kursminus)"
+    r"|\b(?:Milliardenbetrag|Millionenbetrag|Milliardensumme|Millionensumme|Milliardenhöhe|"
+    r"Millionenhöhe)"
+    r"|\bmehrere[n]?\s+(?:Millionen|Milliarden|Tausend|Hundert)(?:\s+[A-ZÄÖÜ][\w-]*)?"
+)
+
+
+def _qualitative_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
+    return find_spans(sentences, "text", QUALITATIVE, keep, shadow_col="shadow").with_columns(
+        pl.lit("qualitative").alias("kind"),
+        pl.lit("qualitative").alias("unit"),
+        pl.lit(None, pl.Float64).alias("value"),
+        pl.lit(None, pl.Float64).alias("scale_factor"),
+        pl.lit(None, pl.String).alias("currency"),
+        pl.lit(None, pl.String).alias("qualifier"),
+        pl.lit(None, pl.String).alias("count_noun"),
+    )
+
+
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Typed figures; offsets are relative to the sentence text (`text`)."""
     amounts = normalize_figures(find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow"))
     cols = [*keep, "char_start", "char_end", "surface", "kind", "value", "unit", "currency",
             "scale_factor", "qualifier", "count_noun"]  # fmt: skip
-    both = pl.concat([amounts.select(cols), _rsi_spans(sentences, keep).select(cols)])
+    both = pl.concat(
+        [
+            amounts.select(cols),
+            _rsi_spans(sentences, keep).select(cols),
+            _qualitative_spans(sentences, keep).select(cols),
+        ]
+    )
     return both.with_columns(
         pl.col("shadow").str.to_lowercase().alias("ctx"), signed_change().alias("value")
     ).with_columns(metric_type().alias("metric_type"), *period_columns())
