@@ -125,6 +125,8 @@ create table if not exists raw.figures (
     period_quarter integer,
     period_year integer,
     period_is_fiscal boolean,
+    value_low double,
+    range_type varchar,
     run_id varchar not null
 );
 create table if not exists raw.company_mentions (
@@ -178,6 +180,8 @@ MIGRATIONS = (
     "alter table raw.figures add column if not exists period_quarter integer",
     "alter table raw.figures add column if not exists period_year integer",
     "alter table raw.figures add column if not exists period_is_fiscal boolean",
+    "alter table raw.figures add column if not exists value_low double",
+    "alter table raw.figures add column if not exists range_type varchar",
 )
 
 

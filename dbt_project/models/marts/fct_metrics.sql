@@ -20,6 +20,8 @@ select
     f.metric_type,
     f.kind,
     f.value,
+    f.value_low,
+    f.range_type,
     f.unit,
     f.currency,
     f.scale,

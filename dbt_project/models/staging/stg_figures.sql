@@ -21,5 +21,7 @@ select
     period_quarter,
     period_year,
     period_is_fiscal,
+    value_low,
+    range_type,
     run_id
 from {{ source('raw', 'figures') }}

@@ -142,6 +142,33 @@ def _qualitative_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame
     )
 
 
+_LOW = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+# The lower end written right before a figure: "zwischen 10 und 12 Milliarden Euro",
+# "5 bis 7 Prozent", "3-4 Prozent"; "18 oder 20 Prozent" is an alternative, not a range.
+_RANGE = rf"(?:zwischen\s+({_LOW})\s+und|({_LOW})\s*(?:bis|-))\s*$"
+_ALTERNATIVE = rf"({_LOW})\s+oder\s*$"
+
+
+def range_columns() -> list[pl.Expr]:
+    """`value_low` (with the figure's scale and sign) and `range_type` (range/alternative)."""
+    start = pl.col("char_start")
+    width = pl.min_horizontal(start, pl.lit(40))
+    before = pl.col("shadow").str.slice(start - width, width)
+    ranged = pl.coalesce(before.str.extract(_RANGE, 1), before.str.extract(_RANGE, 2))
+    alternative = before.str.extract(_ALTERNATIVE, 1)
+    low = german_number(pl.coalesce(ranged, alternative), pl.col("scale_factor"))
+    numeric = pl.col("kind").is_in(["amount", "percent", "percentage_points", "count"])
+    sign = pl.when(pl.col("value") < 0).then(-1.0).otherwise(1.0)
+    return [
+        pl.when(numeric).then(low * sign).alias("value_low"),
+        pl.when(numeric & ranged.is_not_null())
+        .then(pl.lit("range"))
+        .when(numeric & alternative.is_not_null())
+        .then(pl.lit("alternative"))
+        .alias("range_type"),
+    ]
+
+
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Typed figures; offsets are relative to the sentence text (`text`)."""
     amounts = normalize_figures(find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow"))
@@ -156,4 +183,4 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     )
     return both.with_columns(
         pl.col("shadow").str.to_lowercase().alias("ctx"), signed_change().alias("value")
-    ).with_columns(metric_type().alias("metric_type"), *period_columns())
+    ).with_columns(metric_type().alias("metric_type"), *period_columns(), *range_columns())

@@ -191,6 +191,8 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "period_quarter",
             "period_year",
             "period_is_fiscal",
+            "value_low",
+            "range_type",
         )  # fmt: skip
         .sort("article_id", "char_start")
         .collect(engine="in-memory")
