@@ -95,6 +95,7 @@ create table if not exists raw.entities (
     name varchar not null,
     role varchar,
     company_id varchar,
+    evidence varchar,
     run_id varchar not null
 );
 create table if not exists raw.published_batches (
@@ -127,6 +128,7 @@ create table if not exists raw.figures (
     period_is_fiscal boolean,
     value_low double,
     range_type varchar,
+    evidence varchar,
     run_id varchar not null
 );
 create table if not exists raw.company_mentions (
@@ -182,6 +184,8 @@ MIGRATIONS = (
     "alter table raw.figures add column if not exists period_is_fiscal boolean",
     "alter table raw.figures add column if not exists value_low double",
     "alter table raw.figures add column if not exists range_type varchar",
+    "alter table raw.figures add column if not exists evidence varchar",
+    "alter table raw.entities add column if not exists evidence varchar",
 )
 
 

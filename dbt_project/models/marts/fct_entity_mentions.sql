@@ -2,11 +2,6 @@
 -- mention with its evidence. Incremental: appends the extraction runs not built yet.
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
-with sentences as (
-    select article_id, sentence_idx, sentence_text
-    from {{ ref('stg_sentences') }}
-    where run_id in {{ unbuilt_runs(ref('stg_entities')) }}
-)
 select
     e.entity_id,
     e.article_id,
@@ -18,11 +13,10 @@ select
     e.sentence_idx,
     e.char_start,
     e.char_end,
-    s.sentence_text as evidence,
+    e.evidence,
     e.run_id,
     {{ batch_id() }} as batch_id,
     {{ built_at() }} as built_at
 from {{ ref('stg_entities') }} e
 join {{ ref('stg_articles') }} a using (article_id)
-left join sentences s using (article_id, sentence_idx)
 where e.run_id in {{ unbuilt_runs(ref('stg_entities')) }}

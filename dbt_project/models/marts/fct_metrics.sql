@@ -1,5 +1,6 @@
 -- Figures that are measurements (dates are kept in the events they date), with the
--- article's publication date as their as-of date and the sentence as evidence.
+-- article's publication date as their as-of date and the sentence as evidence (carried by
+-- the extraction, so no join with the sentences).
 -- Incremental: each run appends the figures of the extraction runs not built yet; every
 -- join is restricted to those runs, so the cost follows the new rows, not the table.
 {{ config(materialized='incremental', incremental_strategy='append') }}
@@ -7,11 +8,6 @@
 with figures as (
     select * from {{ ref('stg_figures') }}
     where run_id in {{ unbuilt_runs(ref('stg_figures')) }} and kind <> 'date'
-),
-sentences as (
-    select article_id, sentence_idx, sentence_text
-    from {{ ref('stg_sentences') }}
-    where run_id in {{ unbuilt_runs(ref('stg_figures')) }}
 )
 select
     f.figure_id,
@@ -36,10 +32,9 @@ select
     f.sentence_idx,
     f.char_start,
     f.char_end,
-    s.sentence_text as evidence,
+    f.evidence,
     f.run_id,
     {{ batch_id() }} as batch_id,
     {{ built_at() }} as built_at
 from figures f
 join {{ ref('stg_articles') }} a using (article_id)
-left join sentences s using (article_id, sentence_idx)

@@ -8,5 +8,6 @@ select
     name,
     role,
     company_id,
+    evidence,
     run_id
 from {{ source('raw', 'entities') }}

@@ -23,5 +23,6 @@ select
     period_is_fiscal,
     value_low,
     range_type,
+    evidence,
     run_id
 from {{ source('raw', 'figures') }}

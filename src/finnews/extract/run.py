@@ -123,7 +123,7 @@ def _entity_companies(entities: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.Lazy
     )
     return entities.join(owner, on="entity_id", how="left").select(
         "entity_id", "article_id", "sentence_idx", "char_start", "char_end", "entity_type",
-        "name", "role", "company_id",
+        "name", "role", "company_id", pl.col("text").alias("evidence"),
     )  # fmt: skip
 
 
@@ -193,6 +193,9 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "period_is_fiscal",
             "value_low",
             "range_type",
+            # The sentence travels with the figure: the marts need no join with the
+            # sentences (tens of millions of rows at a million articles).
+            pl.col("text").alias("evidence"),
         )  # fmt: skip
         .sort("article_id", "char_start")
         .collect(engine="in-memory")
