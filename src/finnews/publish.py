@@ -37,6 +37,13 @@ class PublishResult:
     checksums: dict[str, str]
 
 
+def _hash_sum(con: duckdb.DuckDBPyConnection, query: str) -> tuple[int, int]:
+    n, total = con.execute(
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from ({query}) t"
+    ).fetchone()
+    return int(n), int(total)
+
+
 def table_checksum(
     con: duckdb.DuckDBPyConnection, table: str, exclude: tuple[str, ...] = ()
 ) -> str:
@@ -44,10 +51,7 @@ def table_checksum(
     columns = {r[0] for r in con.execute(f"select * from {table} limit 0").description}
     dropped = [c for c in exclude if c in columns]
     projection = f"* exclude ({', '.join(dropped)})" if dropped else "*"
-    n, total = con.execute(
-        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar "
-        f"from (select {projection} from {table}) t"
-    ).fetchone()
+    n, total = _hash_sum(con, f"select {projection} from {table}")
     return f"{n}:{total}"
 
 
@@ -82,13 +86,6 @@ def _parse(checksum: str) -> tuple[int, int]:
     return int(n), int(total)
 
 
-def _hash_sum(con: duckdb.DuckDBPyConnection, query: str) -> tuple[int, int]:
-    n, total = con.execute(
-        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from ({query}) t"
-    ).fetchone()
-    return int(n), int(total)
-
-
 def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
     """Checksums of the copied publication, or None if it is not one this code can extend."""
     try:
@@ -99,7 +96,7 @@ def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
 
 def _apply_delta(
     con: duckdb.DuckDBPyConnection, table: str, key: str, old_checksum: str
-) -> tuple[str, int] | None:
+) -> str | None:
     """Bring `table` up to date with work's copy by its unpublished batches only: replace the
     rows whose key the new batches carry, and update the additive checksum (row count, sum
     of row hashes) with what left and what came. None if the result does not match work."""
@@ -119,7 +116,7 @@ def _apply_delta(
     count = con.execute(f"select count(*) from {table}").fetchone()[0]
     if count != n or count != con.execute(f"select count(*) from work.{table}").fetchone()[0]:
         return None
-    return f"{n}:{total}", len(new)
+    return f"{n}:{total}"
 
 
 def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -> PublishResult:
@@ -165,7 +162,7 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
                 con.execute(f"drop table {table}")
         for table in track(tables, len(tables), "publish", unit="table"):
             con.execute("begin transaction")
-            delta = None
+            checksum = None
             key = INCREMENTAL_MARTS.get(table)
             columns = _columns(con, f"work.{table}")
             if (
@@ -174,12 +171,11 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
                 and ("batch_id", "VARCHAR") in columns
                 and _columns(con, table) == columns
             ):
-                delta = _apply_delta(con, table, key, previous[table])
-            if delta is None:
+                checksum = _apply_delta(con, table, key, previous[table])
+            if checksum is None:
                 con.execute(f"create or replace table {table} as select * from work.{table}")
-                checksums[table] = table_checksum(con, table)
-            else:
-                checksums[table] = delta[0]
+                checksum = table_checksum(con, table)
+            checksums[table] = checksum
             con.execute("commit")
             counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
         batches = sorted(batches_in(con, "work"))

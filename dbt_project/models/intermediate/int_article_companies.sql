@@ -2,6 +2,8 @@
 -- (ties go to the company named first). An article's mentions all come from one
 -- extraction run, so appending per unbuilt run keeps every article complete.
 {{ config(materialized='incremental', incremental_strategy='append') }}
+{#- Looked up once when the model compiles (see macros/incremental.sql). -#}
+{%- set new_runs = unbuilt_runs(ref('stg_company_mentions')) %}
 
 with counts as (
     select
@@ -11,7 +13,7 @@ with counts as (
         count(*) as n_mentions,
         min(m.char_start) as first_char
     from {{ ref('stg_company_mentions') }} m
-    where m.run_id in {{ unbuilt_runs(ref('stg_company_mentions')) }}
+    where m.run_id in {{ new_runs }}
     group by m.article_id, m.company_id, m.run_id
 ),
 -- Tone around a company: lexicon hits in the sentences that name it (each sentence once).
@@ -20,10 +22,10 @@ tone as (
     from (
         select distinct article_id, company_id, sentence_idx
         from {{ ref('stg_company_mentions') }}
-        where run_id in {{ unbuilt_runs(ref('stg_company_mentions')) }}
+        where run_id in {{ new_runs }}
     ) t
     join {{ ref('stg_sentences') }} s using (article_id, sentence_idx)
-    where s.run_id in {{ unbuilt_runs(ref('stg_company_mentions')) }}
+    where s.run_id in {{ new_runs }}
     group by t.article_id, t.company_id
 )
 select

@@ -6,11 +6,13 @@
     incremental_strategy='delete+insert',
     unique_key='article_id',
 ) }}
+{#- Looked up once when the model compiles (see macros/incremental.sql). -#}
+{%- set new_runs = unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') %}
 
 with new_articles as (
     select article_id, run_id as extraction_run_id
     from {{ ref('stg_extractions') }}
-    where run_id in {{ unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') }}
+    where run_id in {{ new_runs }}
 ),
 {% if is_incremental() %}
 -- Older articles at a path that has seen a file since the newest one this table knows.
@@ -70,30 +72,30 @@ versions as (
 figures as (
     select article_id, count(*) as n_figures
     from {{ ref('stg_figures') }}
-    where run_id in {{ unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') }}
+    where run_id in {{ new_runs }}
     group by article_id
 ),
 mentions as (
     select article_id, sum(n_mentions) as n_mentions, count(*) as n_companies
     from {{ ref('int_article_companies') }}
-    where run_id in {{ unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') }}
+    where run_id in {{ new_runs }}
     group by article_id
 ),
 main as (
     select article_id, company_id
     from {{ ref('int_article_companies') }}
-    where run_id in {{ unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') }} and is_main_company
+    where run_id in {{ new_runs }} and is_main_company
 ),
 tone as (
     select article_id, sum(n_positive) as n_positive, sum(n_negative) as n_negative
     from {{ ref('stg_sentences') }}
-    where run_id in {{ unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') }}
+    where run_id in {{ new_runs }}
     group by article_id
 ),
 events as (
     select article_id, count(*) as n_events
     from {{ ref('stg_events') }}
-    where run_id in {{ unbuilt_runs(ref('stg_extractions'), 'extraction_run_id') }}
+    where run_id in {{ new_runs }}
     group by article_id
 ),
 new_rows as (

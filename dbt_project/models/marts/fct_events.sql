@@ -1,11 +1,13 @@
 -- Incremental: appends the events of the extraction runs not built yet (an event's amount
 -- figure comes from the same article, so the same runs).
 {{ config(materialized='incremental', incremental_strategy='append') }}
+{#- Looked up once when the model compiles (see macros/incremental.sql). -#}
+{%- set new_runs = unbuilt_runs(ref('stg_events')) %}
 
 with figures as (
     select figure_id, value, unit
     from {{ ref('stg_figures') }}
-    where run_id in {{ unbuilt_runs(ref('stg_events')) }}
+    where run_id in {{ new_runs }}
 )
 select
     e.event_id,
@@ -30,4 +32,4 @@ select
 from {{ ref('stg_events') }} e
 join {{ ref('stg_articles') }} a using (article_id)
 left join figures f using (figure_id)
-where e.run_id in {{ unbuilt_runs(ref('stg_events')) }}
+where e.run_id in {{ new_runs }}

@@ -100,14 +100,19 @@ def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     )
 
 
+def _shadow_before(chars: int) -> pl.Expr:
+    """Up to `chars` characters of the sentence's ASCII shadow right before the figure."""
+    start = pl.col("char_start")
+    width = pl.min_horizontal(start, pl.lit(chars))
+    return pl.col("shadow").str.slice(start - width, width)
+
+
 def signed_change() -> pl.Expr:
     """A percentage (or percentage points) after a falling word is negative: "ein Minus von
     gut 7 Prozent", "verlor knapp 4 Prozent". The last direction word within 60 characters
     before the figure decides; a level after "auf" ("sank um 1 Prozent auf 5 Prozent") and
     every amount keep their sign."""
-    start = pl.col("char_start")
-    width = pl.min_horizontal(start, pl.lit(60))
-    before = pl.col("shadow").str.slice(start - width, width).str.to_lowercase()
+    before = _shadow_before(60).str.to_lowercase()
     direction = before.str.extract(asciify_pattern(rf"(?s).*({_FALL}|{_RISE})"), 1)
     falling = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
     level = before.str.contains(r"\bauf\s*$")
@@ -151,9 +156,7 @@ _ALTERNATIVE = rf"({_LOW})\s+oder\s*$"
 
 def range_columns() -> list[pl.Expr]:
     """`value_low` (with the figure's scale and sign) and `range_type` (range/alternative)."""
-    start = pl.col("char_start")
-    width = pl.min_horizontal(start, pl.lit(40))
-    before = pl.col("shadow").str.slice(start - width, width)
+    before = _shadow_before(40)
     ranged = pl.coalesce(before.str.extract(_RANGE, 1), before.str.extract(_RANGE, 2))
     alternative = before.str.extract(_ALTERNATIVE, 1)
     low = german_number(pl.coalesce(ranged, alternative), pl.col("scale_factor"))

@@ -66,22 +66,28 @@ _GROUP_SUBJECT = asciify_pattern(
 )
 
 
+def _named_before(spans: pl.LazyFrame, id_col: str, mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """`id_col` and the company_id named last before each span in its sentence (spans
+    without one are absent)."""
+    return (
+        spans.select(id_col, "article_id", "sentence_idx", pl.col("char_start").alias("_at"))
+        .join(
+            mentions.select("article_id", "sentence_idx", "char_start", "company_id"),
+            on=["article_id", "sentence_idx"],
+        )
+        .filter(pl.col("char_start") < pl.col("_at"))
+        .sort("char_start")
+        .group_by(id_col)
+        .agg(pl.col("company_id").last())
+    )
+
+
 def _subject_company(
     figures: pl.LazyFrame, mentions: pl.LazyFrame, main: pl.LazyFrame
 ) -> pl.LazyFrame:
     """The company a figure is about: last one named before it in its sentence, else the
     article's main company."""
-    before = (
-        figures.select("figure_id", "article_id", "sentence_idx", pl.col("char_start").alias("f"))
-        .join(
-            mentions.select("article_id", "sentence_idx", "char_start", "company_id"),
-            on=["article_id", "sentence_idx"],
-        )
-        .filter(pl.col("char_start") < pl.col("f"))
-        .sort("char_start")
-        .group_by("figure_id")
-        .agg(pl.col("company_id").last().alias("named_before"))
-    )
+    before = _named_before(figures, "figure_id", mentions).rename({"company_id": "named_before"})
     # "Die US-Konzerne haben 364 Milliarden Dollar ...": a group, not the article's company.
     about_a_group = pl.col("ctx").fill_null("").str.contains(_GROUP_SUBJECT)
     return (
@@ -109,17 +115,8 @@ def _entity_companies(entities: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.Lazy
             pl.col("char_start").cast(pl.String),
         ).alias("entity_id")
     )
-    owner = (
-        entities.filter(pl.col("entity_type").is_in(["person", "product"]))
-        .select("entity_id", "article_id", "sentence_idx", pl.col("char_start").alias("e"))
-        .join(
-            mentions.select("article_id", "sentence_idx", "char_start", "company_id"),
-            on=["article_id", "sentence_idx"],
-        )
-        .filter(pl.col("char_start") < pl.col("e"))
-        .sort("char_start")
-        .group_by("entity_id")
-        .agg(pl.col("company_id").last())
+    owner = _named_before(
+        entities.filter(pl.col("entity_type").is_in(["person", "product"])), "entity_id", mentions
     )
     return entities.join(owner, on="entity_id", how="left").select(
         "entity_id", "article_id", "sentence_idx", "char_start", "char_end", "entity_type",
