@@ -28,7 +28,12 @@ COUNT = rf"(?:\s+[a-zäöüß]+){{0,2}}\s+(?P<count_noun>[\w-]*?(?i:{alternation
 # A figure: [qualifier] number [scale] (unit | counted noun), or [qualifier] number scale.
 FIGURE = rf"\b{QUALIFIER}{NUMBER}{SCALE}(?:\s*{UNIT}|{COUNT})?"
 
-RSI = r"\bRSI(?:-Wert)?\s+(?:von\s+|bei\s+|liegt bei\s+)?(?:(?P<qualifier>rund|etwa|knapp)\s+)?(?P<number>\d+(?:,\d+)?)"
+# "RSI von 29,4", "RSI liegt bei 38", "Der Relative-Stärke-Index (RSI) fiel auf 27,5".
+RSI = (
+    r"\b(?:RSI|Relative[- ]Stärke[- ]Index)(?:\s*\(RSI\))?(?:-Wert)?"
+    r"(?:(?:\s+[a-zäöüß]+){0,3}?\s+(?:von|bei|auf)\s+|\s+)"
+    r"(?:(?P<qualifier>rund|etwa|knapp)\s+)?(?P<number>\d+(?:,\d+)?)\b"
+)
 
 
 def _mantissa_and_decimals(col: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

@@ -15,10 +15,10 @@ _SHARE_WORDS = r"\b(aktie|aktien|kurs|notiert|notierte|papier|titel|schloss|geha
 _PRICE_MOVE = (
     r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|gab|fiel|sank|stieg|kletterte|"
     r"kursgewinn|kursverlust|rallye|rally|eingebrochen|höher|tiefer|verteuert|verbillig|"
-    r"rutschte|büßte)"
+    r"rutschte|büßte|brach|bricht|eingebüßt|verloren)"
 )
 # Direction words before a change: the last one in front of the figure sets its sign.
-_FALL = r"minus|verlor|verliert|verloren|fiel|fällt|gefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf"
+_FALL = r"minus|verlor|verliert|verloren|fiel|fällt|gefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
 _RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 # A window makes a percentage a price change even when the share is not named in the sentence.
 _PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von)"
@@ -55,7 +55,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("margin", change & _has(r"marge|rendite")),
         # "Cloud-Umsatz", "Umsatz mit Smartphones", "Sparte": a part of the business grew.
         ("segment_growth", change & _has(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b")),
-        ("revenue_growth", change & _has(r"umsatz|umsätze|erlös")),
+        ("revenue_growth", change & _has(r"umsatz|umsätze|erlös|setzte .{0,60}\bum\b|umgesetzt")),
         ("segment_growth", change & _has(_GROWTH)),
         ("market_cap", scaled_money & _has(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
         ("buyback", scaled_money & _has(r"rückkauf")),
@@ -70,7 +70,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | _has("nutzer"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
-        ("units_sold", count & _has(r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt")),
+        ("units_sold", count & _has(r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b")),
     ]  # fmt: skip
 
 
@@ -107,21 +107,66 @@ def _shadow_before(chars: int) -> pl.Expr:
     return pl.col("shadow").str.slice(start - width, width)
 
 
+# A clause ends at ", " (not the decimal comma), ";", ": ", a dash between spaces or a
+# parenthesis: "fiel auf 4,1 Prozent, nach 10,9 Prozent ein Jahr zuvor" has two clauses.
+_CLAUSE_BREAK = r"(?:,\s|;|:\s|\s-\s|[()])"
+
+
+def clause_before() -> pl.Expr:
+    """The lower-cased shadow of the figure's clause up to the figure (at most 80 chars)."""
+    before = _shadow_before(80).str.to_lowercase()
+    return before.str.extract(rf"(?s)^(?:.*{_CLAUSE_BREAK})?(.*)$", 1)
+
+
+def clause_after() -> pl.Expr:
+    """The lower-cased shadow of the figure's clause after the figure (at most 60 chars)."""
+    after = pl.col("shadow").str.slice(pl.col("char_end"), 60).str.to_lowercase()
+    return after.str.extract(rf"(?s)^(.*?)(?:{_CLAUSE_BREAK}|$)", 1)
+
+
+# Directions written after the figure: perfect participles and trailing particles of
+# separable verbs ("fast 37 Prozent an Wert verloren", "9 Prozent weniger", "gut 4 Prozent
+# im Minus", "um 12 Prozent ein" after "brach"). Only the first 30 characters count.
+_FALL_AFTER = r"\b(?:verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer)\b"
+_RISE_AFTER = r"\b(?:gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus)\b"
+# "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
+# closing the clause.
+_SEPARABLE_FALL = r"\b(?:gab|gaben|gibt|geben|brach|brachen|bricht)\b"
+_SEPARABLE_PARTICLE = r"\b(?:nach|ab|ein)\s*(?:[.!?]|\bund\b|\boder\b|$)"
+# A change noun before "auf" sizes the change ("summiert sich das Minus auf 8 Prozent");
+# after a verb, "auf" introduces the new level ("sank um 1 Prozent auf 5 Prozent").
+_CHANGE_NOUN = r"^(?:minus|plus|rückgang|einbruch|einbußen|abschlag|aufschlag|zuwachs|anstieg)"
+
+
 def signed_change() -> pl.Expr:
-    """A percentage (or percentage points) after a falling word is negative: "ein Minus von
-    gut 7 Prozent", "verlor knapp 4 Prozent". The last direction word within 60 characters
-    before the figure decides; a level after "auf" ("sank um 1 Prozent auf 5 Prozent") and
-    every amount keep their sign."""
-    before = _shadow_before(60).str.to_lowercase()
+    """A percentage (or percentage points) that falls is negative: "ein Minus von gut 7
+    Prozent", "verlor knapp 4 Prozent", "gab um 2,4 Prozent nach", "9 Prozent weniger".
+
+    Within the figure's clause: a direction word in the 30 characters after the figure
+    decides first (participles, "weniger", "im Minus"), then the last direction word before
+    it, then a separable verb whose particle ends the clause. A level after "auf" following
+    a verb, and every amount, keep their sign."""
+    before = clause_before()
+    after = clause_after()
+    near_after = after.str.slice(0, 30)
     direction = before.str.extract(asciify_pattern(rf"(?s).*({_FALL}|{_RISE})"), 1)
-    falling = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
-    level = before.str.contains(r"\bauf\s*$")
-    change = pl.col("kind").is_in(["percent", "percentage_points"])
-    return (
-        pl.when(change & falling.fill_null(False) & ~level)
-        .then(-pl.col("value"))
-        .otherwise(pl.col("value"))
+    falling_before = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
+    noun = direction.str.contains(asciify_pattern(_CHANGE_NOUN)).fill_null(False)
+    level = before.str.contains(r"\bauf\s*$") & ~noun
+    separable = before.str.contains(_SEPARABLE_FALL) & after.str.contains(_SEPARABLE_PARTICLE)
+    falls = (
+        pl.when(near_after.str.contains(asciify_pattern(_FALL_AFTER)))
+        .then(True)
+        .when(near_after.str.contains(asciify_pattern(_RISE_AFTER)))
+        .then(False)
+        .when(level)
+        .then(False)
+        .when(direction.is_not_null())
+        .then(falling_before)
+        .otherwise(separable)
     )
+    change = pl.col("kind").is_in(["percent", "percentage_points"])
+    return pl.when(change & falls).then(-pl.col("value")).otherwise(pl.col("value"))
 
 
 # Magnitudes stated without a number: kept as figures of kind "qualitative", value null.

@@ -1,0 +1,54 @@
+"""Signs of changes: direction words before the figure, after it, and separable verbs."""
+
+from __future__ import annotations
+
+import datetime
+
+import polars as pl
+import pytest
+
+from finnews.extract.companies import alias_table, load_gazetteer
+from finnews.extract.run import extract_articles
+from tests.helpers import ROOT
+
+# (sentence, the percentage's surface, its signed value); sentences written for this test.
+CASES = [
+    ("Die Aktie gab am Montag an der Nasdaq um 2,4 Prozent auf 215 Dollar nach.", "2,4 Prozent", -2.4),
+    ("Die Siemens-Aktie gab zeitweise 2 Prozent nach und notiert bei 176 Euro.", "2 Prozent", -2.0),
+    ("Die Aktie brach in Hongkong um 12 Prozent auf 97,50 HK-Dollar ein.", "12 Prozent", -12.0),
+    ("Seit Jahresbeginn hat sie damit fast 37 Prozent an Wert verloren.", "fast 37 Prozent", -37.0),
+    ("Der Konzern setzte 453.700 Fahrzeuge ab, 9 Prozent weniger als im Vorjahr.", "9 Prozent", -9.0),
+    ("Seit Jahresbeginn liegt die Aktie damit gut 4 Prozent im Minus.", "gut 4 Prozent", -4.0),
+    ("Auf Wochensicht summiert sich das Minus auf 8 Prozent.", "8 Prozent", -8.0),
+    ("BYD hat die Preise um bis zu 34 Prozent gesenkt.", "bis zu 34 Prozent", -34.0),
+    # A level after "auf" and the previous level after a clause break keep their sign.
+    ("Die Rendite fiel auf 4,1 Prozent, nach 10,9 Prozent ein Jahr zuvor.", "4,1 Prozent", 4.1),
+    ("Die Rendite fiel auf 4,1 Prozent, nach 10,9 Prozent ein Jahr zuvor.", "10,9 Prozent", 10.9),
+    ("AMD setzte 9 Milliarden Dollar um, 36 Prozent mehr als im Vorjahr.", "36 Prozent", 36.0),
+    ("Die Aktie legte im Xetra-Handel um 6,2 Prozent auf 26,14 Euro zu.", "6,2 Prozent", 6.2),
+    # "gab ... bekannt" is no fall.
+    ("Volkswagen gab bekannt, dass der Absatz um 3 Prozent stieg.", "3 Prozent", 3.0),
+    ("Baidu stieg um 15 Prozent, während JD.com ein Minus von 7 Prozent verbuchte.", "7 Prozent", -7.0),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def figures() -> pl.DataFrame:
+    sentences = list(dict.fromkeys(sentence for sentence, _, _ in CASES))
+    articles = pl.DataFrame(
+        {
+            "article_id": [str(i) for i in range(len(sentences))],
+            "body": sentences,
+            "published_date": [datetime.date(2025, 10, 1)] * len(sentences),
+        }
+    )
+    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
+    found = extract_articles(articles, aliases).figures
+    index = {str(i): s for i, s in enumerate(sentences)}
+    return found.with_columns(pl.col("article_id").replace_strict(index).alias("sentence"))
+
+
+@pytest.mark.parametrize(("sentence", "surface", "value"), CASES)
+def test_sign(figures: pl.DataFrame, sentence: str, surface: str, value: float) -> None:
+    row = figures.filter((pl.col("sentence") == sentence) & (pl.col("surface") == surface))
+    assert row["value"].to_list() == [value]
