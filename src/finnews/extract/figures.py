@@ -15,7 +15,8 @@ _SHARE_WORDS = r"\b(aktie|aktien|kurs|notiert|notierte|papier|titel|schloss|geha
 _PRICE_MOVE = (
     r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|gab|fiel|sank|stieg|kletterte|"
     r"kursgewinn|kursverlust|rallye|rally|eingebrochen|höher|tiefer|verteuert|verbillig|"
-    r"rutschte|büßte|brach|bricht|eingebüßt|verloren)"
+    r"rutschte|büßte|brach|bricht|eingebüßt|verloren|nach oben|nach unten|geschossen|schoss|"
+    r"sprang|springt|stürzte|abgestürzt|sackte)"
 )
 # Direction words before a change: the last one in front of the figure sets its sign.
 _FALL = r"minus|verlor|verliert|verloren|fiel|fällt|gefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
@@ -28,6 +29,24 @@ _GROWTH = r"(wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger|kletter|sank|sinkt
 def _has(pattern: str) -> pl.Expr:
     """The lower-cased ASCII shadow of the figure's sentence matches `pattern`."""
     return pl.col("ctx").str.contains(asciify_pattern(pattern))
+
+
+def _topic(pattern: str) -> pl.Expr:
+    """The figure's topic context matches `pattern`: its own clause when that clause names
+    a measure ("Das Konzernergebnis sank auf 1,96 Milliarden Euro, der Umsatz ..."), else the
+    sentence (and, after "Das entspricht ...", the sentence before)."""
+    return pl.col("topic_ctx").str.contains(asciify_pattern(pattern))
+
+
+# Nouns that name what a figure measures; a clause holding one is the figure's topic.
+_TOPIC_WORDS = (
+    r"umsatz|umsätze|erlös|einnahmen|gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|"
+    r"marge|rendite|kosten|belastung|absatz|auslieferung|nutzer|kunden|abonnenten|"
+    r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
+    r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier"
+)
+_PROFIT = r"gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich"
+_UNITS = r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b|export"
 
 
 def _metric_rules() -> list[tuple[str, pl.Expr]]:
@@ -44,33 +63,43 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     count = kind == "count"
     unscaled_money = money & pl.col("scale_factor").is_null()
     noun = pl.col("count_noun").fill_null("").str.to_lowercase()
+    # A price move needs the share named in the figure's clause, or in the sentence when the
+    # clause names no other measure ("Die T-Aktie schloss bei 27,92 Euro, ein Minus von ...").
+    share_move = _has(_SHARE_WORDS) & _has(_PRICE_MOVE)
+    clause_share = _topic(_SHARE_WORDS)
+    price_move = change & (
+        (share_move & (clause_share | ~pl.col("clause_has_topic"))) | _topic(_PRICE_WINDOW)
+    )
     return [
         ("rsi", kind == "index_points"),
         ("dividend", unscaled_money & _has(r"dividende|ausschüttung")),
         ("offer_price", unscaled_money & _has(r"je aktie|pro aktie|bietet|angebot")),
         ("share_price", unscaled_money & _has(_SHARE_WORDS)),
         ("product_price", unscaled_money & _has(r"kostet|preis")),
-        ("price_change", change & ((_has(_SHARE_WORDS) & _has(_PRICE_MOVE)) | _has(_PRICE_WINDOW))),
+        ("price_change", price_move),
         ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
-        ("margin", change & _has(r"marge|rendite")),
-        # "Cloud-Umsatz", "Umsatz mit Smartphones", "Sparte": a part of the business grew.
-        ("segment_growth", change & _has(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b")),
-        ("revenue_growth", change & _has(r"umsatz|umsätze|erlös|setzte .{0,60}\bum\b|umgesetzt")),
-        ("segment_growth", change & _has(_GROWTH)),
-        ("market_cap", scaled_money & _has(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
-        ("buyback", scaled_money & _has(r"rückkauf")),
-        ("order_backlog", scaled_money & _has(r"auftragsbestand|auftragseingang|aufträge")),
-        ("revenue", scaled_money & _has(r"umsatz|umsätze|erlös|einnahmen|setzte .{0,60}\bum\b|umgesetzt")),
-        ("marketing_spend", scaled_money & _has(r"marketing|kampagne|werbe")),
-        ("deal_value", scaled_money & _has(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
-        ("stake_purchase", scaled_money & _has(r"anteile|beteiligung")),
-        ("investment", scaled_money & _has(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
-        ("profit", scaled_money & _has(r"gewinn|ergebnis|ebit|überschuss|verlust")),
-        ("costs", scaled_money & _has(r"kosten|einspar|sparprogramm|belast")),
-        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | _has("nutzer"))),
+        ("margin", change & _topic(r"marge|rendite")),
+        # "Cloud-Umsatz", "Umsatz mit Smartphones", "Umsatz im Rechenzentrumsgeschäft",
+        # "Sparte": a part of the business grew.
+        ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
+        ("revenue_growth", change & _topic(r"umsatz|umsätze|erlös|setzte .{0,60}\bum\b|umgesetzt")),
+        ("profit_growth", change & _topic(_PROFIT)),
+        ("units_growth", change & _topic(_UNITS)),
+        ("segment_growth", change & _topic(_GROWTH)),
+        ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
+        ("buyback", scaled_money & _topic(r"rückkauf")),
+        ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge")),
+        ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|einnahmen|setzte .{0,60}\bum\b|umgesetzt")),
+        ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
+        ("deal_value", scaled_money & _topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
+        ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung")),
+        ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
+        ("profit", scaled_money & _topic(_PROFIT)),
+        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte")),
+        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | (noun == "") & _topic("nutzer|kunden|abonnenten"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
-        ("units_sold", count & _has(r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b")),
+        ("units_sold", count & _topic(_UNITS)),
     ]  # fmt: skip
 
 
@@ -217,8 +246,19 @@ def range_columns() -> list[pl.Expr]:
     ]
 
 
+_ANAPHORA = r"^(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)\b"
+
+
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Typed figures; offsets are relative to the sentence text (`text`)."""
+    # "Das entspricht einem Plus von rund 6 Prozent": the measure was named in the sentence
+    # before. Sentences arrive in article order, so shift(1) is the previous sentence.
+    sentences = sentences.with_columns(
+        pl.when((pl.col("sentence_idx") > 0) & pl.col("shadow").str.contains(_ANAPHORA))
+        .then(pl.col("shadow").shift(1).str.to_lowercase() + " ")
+        .alias("_before")
+    )
+    keep = [*keep, "_before"]
     amounts = normalize_figures(find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow"))
     cols = [*keep, "char_start", "char_end", "surface", "kind", "value", "unit", "currency",
             "scale_factor", "qualifier", "count_noun"]  # fmt: skip
@@ -229,6 +269,22 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
             _qualitative_spans(sentences, keep).select(cols),
         ]
     )
-    return both.with_columns(
-        pl.col("shadow").str.to_lowercase().alias("ctx"), signed_change().alias("value")
-    ).with_columns(metric_type().alias("metric_type"), *period_columns(), *range_columns())
+    clause = pl.concat_str(
+        clause_before(),
+        pl.col("shadow")
+        .str.slice(pl.col("char_start"), pl.col("char_end") - pl.col("char_start"))
+        .str.to_lowercase(),
+        clause_after(),
+    )
+    sentence = pl.concat_str(pl.col("_before").fill_null(""), pl.col("shadow").str.to_lowercase())
+    has_topic = clause.str.contains(asciify_pattern(_TOPIC_WORDS))
+    return (
+        both.with_columns(
+            sentence.alias("ctx"),
+            pl.when(has_topic).then(clause).otherwise(sentence).alias("topic_ctx"),
+            has_topic.alias("clause_has_topic"),
+            signed_change().alias("value"),
+        )
+        .with_columns(metric_type().alias("metric_type"), *period_columns(), *range_columns())
+        .drop("topic_ctx", "clause_has_topic", "_before")
+    )
