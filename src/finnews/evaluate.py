@@ -94,9 +94,10 @@ def gold_keys(article: dict[str, Any]) -> dict[str, list[Key]]:
         "subject_company": [(_num(f["value"]), f["unit"], f.get("company")) for f in figures],
         "companies": [(c,) for c in article.get("companies") or []],
         "entities": sorted({(e["type"], e["name"]) for e in article.get("entities") or []}),
-        "events": sorted({(e["type"], e.get("company")) for e in events}),
+        "events": sorted({(e["type"], e.get("company")) for e in events}, key=str),
         "event_dates": sorted(
-            {(e["type"], e.get("company"), _day(e["date"])) for e in events if e.get("date")}
+            {(e["type"], e.get("company"), _day(e["date"])) for e in events if e.get("date")},
+            key=str,
         ),
     }
 
@@ -111,8 +112,8 @@ def predicted_keys(rows: dict[str, list[tuple]]) -> dict[str, list[Key]]:
         "subject_company": [(_num(v), u, c) for v, u, _, c in figures],
         "companies": [(c,) for c in sorted({c for (c,) in rows.get("companies", [])})],
         "entities": sorted(set(rows.get("entities", []))),
-        "events": sorted({(t, c) for t, c, _ in events}),
-        "event_dates": sorted({(t, c, _day(d)) for t, c, d in events if d}),
+        "events": sorted({(t, c) for t, c, _ in events}, key=str),
+        "event_dates": sorted({(t, c, _day(d)) for t, c, d in events if d}, key=str),
     }
 
 

@@ -31,13 +31,31 @@ PERSON = rf"\b(?P<role>{alternation(ROLES)})\s+(?P<name>{_NAME}(?:\s+{_NAME}){{1
 PRODUCT_NOUNS = [
     "App", "Chatbot", "KI-Modell", "Sprachmodell", "Modell", "Chip", "KI-Chip", "Smartphone",
     "Elektroauto", "Plattform", "Software", "Dienst", "Konsole", "Medikament", "Wirkstoff",
-    "Abnehmspritze", "Assistent", "KI-Assistent", "Brille",
+    "Abnehmspritze", "Assistent", "KI-Assistent", "Brille", "Marke", "Auslandsmarke",
+    "Eigenmarke", "Chipgeneration", "Generation", "Prozessor", "Unkrautvernichter",
+    "Pflanzenschutzmittel", "Mittel", "Präparat", "Impfstoff", "Spiel", "Serie",
 ]  # fmt: skip
+# Plural and dative forms: "den Medikamenten Nubeqa und Kerendia".
+_PRODUCT_NOUN = rf"\b(?:{alternation(PRODUCT_NOUNS)})(?:e|en|n|s)?"
 _MODEL_NAME = r"[A-Za-z][A-Za-z]*[0-9][\w.-]*|[A-Z][a-z]+[A-Z][\w-]*"
+_PRODUCT_NAME = rf"[A-Z][\w.-]*(?:\s(?:{_MODEL_NAME}))?"
+# Short model names in capitals after "neue"/"elektrische" ("der elektrische CLA"), and
+# brand-like names before "-Entwickler"/"-Macher" ("der ChatGPT-Entwickler").
+_CAPS_MODEL = r"[A-Z]{2,5}(?:\s?[0-9]+)?"
+_NOT_MODELS = {
+    "KI", "AI", "EU", "US", "USA", "CEO", "CFO", "IT", "AG", "SE", "ETF", "DAX", "RSI", "EBIT",
+    "GMV", "IPO", "UK", "TV", "PC", "CO", "ESG",
+}  # fmt: skip
 PRODUCT = (
-    rf"\b(?:{alternation(PRODUCT_NOUNS)})\s+(?P<product>[A-Z][\w.-]*(?:\s(?:{_MODEL_NAME}))?)"
+    rf"{_PRODUCT_NOUN}\s+(?P<product>{_PRODUCT_NAME})"
     rf"|\b(?P<model>(?:iPhone|Pixel|Galaxy|Model|GPT|Gemini|Claude|Llama|Qwen|DeepSeek)"
     rf"[- ]?[0-9][\w.-]*)"
+    rf"|\b(?:neue[nmrs]?|elektrische[nmrs]?|vollelektrische[nmrs]?)\s+(?P<caps>{_CAPS_MODEL})\b"
+    rf"|\b(?P<maker>[A-Z][a-z]*[A-Z0-9][A-Za-z0-9]*)-(?:Entwickler|Erfinder|Macher|Betreiber)\b"
+)
+# The second of two products: "den Medikamenten Nubeqa und Kerendia".
+PRODUCT_PAIR = (
+    rf"{_PRODUCT_NOUN}\s+{_PRODUCT_NAME}\s+(?:und|oder|sowie)\s+(?P<second>{_PRODUCT_NAME})"
 )
 
 PLACES = [
@@ -50,6 +68,18 @@ PLACES = [
     "Wolfsburg", "Walldorf", "Düsseldorf", "Köln", "Bremen", "Dresden", "Leipzig",
     "Ingolstadt", "Russland", "Ukraine", "Israel", "Saudi-Arabien", "Dubai", "Afrika",
     "Australien", "Vietnam", "Thailand", "Indonesien", "Malaysia", "Polen", "Ungarn",
+    # Head offices and plants German stock news names.
+    "Bonn", "Leverkusen", "Ludwigshafen", "Darmstadt", "Mannheim", "Hannover", "Essen",
+    "Dortmund", "Bochum", "Nürnberg", "Augsburg", "Regensburg", "Karlsruhe", "Heilbronn",
+    "Jena", "Magdeburg", "Erlangen", "Sindelfingen", "Rüsselsheim", "Zwickau", "Emden",
+    "Grünheide", "Herzogenaurach", "Neckarsulm", "Salzgitter", "Osnabrück", "Kassel",
+    "Szeged", "Debrecen", "Budapest", "Prag", "Warschau", "Mailand", "Rom", "Madrid",
+    "Lissabon", "Stockholm", "Kopenhagen", "Oslo", "Helsinki", "Dublin", "Luxemburg",
+    "Tokio", "Seoul", "Taipeh", "Mumbai", "Bangalore", "Sydney", "Toronto", "Austin",
+    "Seattle", "Boston", "Chicago", "San Francisco", "Los Angeles", "Kentucky", "Ohio",
+    "Arizona", "Nevada", "Michigan", "Türkei", "Ägypten", "Südafrika", "Nigeria",
+    "Argentinien", "Chile", "Kolumbien", "Norwegen", "Schweden", "Dänemark", "Finnland",
+    "Belgien", "Portugal", "Griechenland", "Tschechien", "Rumänien", "Katar", "Golfregion",
 ]  # fmt: skip
 PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b"
 
@@ -57,15 +87,19 @@ ORG_CUES = [
     "Startup", "Start-up", "Entwickler", "Tochter", "Tochterfirma", "Konzern", "Hersteller",
     "Anbieter", "Spezialist", "Zulieferer", "Rivale", "Konkurrent", "Wettbewerber",
     "Plattformbetreiber", "Fintech", "Biotech-Firma", "Firma", "Unternehmen", "Chipentwickler",
-    "Autobauer", "Softwarehaus", "Investor", "Finanzinvestor", "Fonds",
+    "Autobauer", "Softwarehaus", "Investor", "Finanzinvestor", "Fonds", "Bank", "Großbank",
+    "Investmentbank", "Versicherer", "Rückversicherer", "Händler", "Onlinehändler",
+    "Modehändler", "Lieferdienst", "Reederei", "Fluggesellschaft", "Airline", "Werft",
 ]  # fmt: skip
 # An organisation name: capitalized, and not a plain German word of the sentence ("Konzern
 # Umsatz ..." is no name): it must carry a capital or digit inside, or stand before a verb,
-# comma or bracket, or the end of the sentence.
+# comma or bracket, or the end of the sentence. Hyphenated and two-word names count
+# ("T-Mobile US", "About You"). A cue may be the tail of a compound ("US-Tochter").
+_ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
 ORG = (
-    rf"\b(?:{alternation(ORG_CUES)})(?:s|en)?\s+"
-    r"(?P<org>[A-Z][A-Za-z0-9]*(?:[A-Z0-9.&][A-Za-z0-9.&]*)+|[A-Z][a-z]+)"
-    r"(?:[A-Z0-9.&][A-Za-z0-9.&]*)?(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
+    rf"(?:\b[A-Z]{{2,4}}-)?\b(?:{alternation(ORG_CUES)})(?:s|en|n)?\s+"
+    rf"(?P<org>{_ORG_WORD}(?:\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
+    r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )
 # Capitalized sentence words that are no organisation names.
 _NOT_ORGS = {
@@ -92,16 +126,32 @@ def extract_entities(
     people = people.with_columns(
         (pl.col("char_end") - pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_start")
     )
+    name_len = pl.col("name").str.len_chars().cast(pl.Int64)
     products = (
         _spans(sentences, PRODUCT, keep)
-        .with_columns(pl.coalesce("product", "model").alias("name"))
+        # "Kerendia." at the end of a sentence: the dot is no part of the name.
         .with_columns(
-            (pl.col("char_end") - pl.col("name").str.len_chars().cast(pl.Int64)).alias(
-                "char_start"
-            ),
-            pl.lit("product").alias("entity_type"),
-            pl.lit(None, pl.String).alias("role"),
+            pl.coalesce("product", "model", "caps", "maker").str.strip_chars_end(".").alias("name")
         )
+        .filter(~pl.col("name").is_in(list(_NOT_MODELS)))
+        # The name ends the match, except in "ChatGPT-Entwickler", where it starts it.
+        .with_columns(
+            pl.when(pl.col("maker").is_null())
+            .then(pl.col("char_end") - pl.coalesce("product", "model", "caps").str.len_chars())
+            .otherwise(pl.col("char_start"))
+            .alias("char_start")
+        )
+        .with_columns((pl.col("char_start") + name_len).alias("char_end"))
+    )
+    second = (
+        _spans(sentences, PRODUCT_PAIR, keep)
+        .with_columns(pl.col("second").str.strip_chars_end(".").alias("name"))
+        .with_columns((pl.col("char_end") - pl.col("second").str.len_chars()).alias("char_start"))
+        .with_columns((pl.col("char_start") + name_len).alias("char_end"))
+    )
+    products = (
+        pl.concat([p.select(*keep, "char_start", "char_end", "name") for p in (products, second)])
+        .with_columns(pl.lit("product").alias("entity_type"), pl.lit(None, pl.String).alias("role"))
         .filter(~pl.col("name").is_in(known))
     )
     places = _spans(sentences, PLACE, keep).with_columns(
@@ -118,12 +168,12 @@ def extract_entities(
             pl.lit("organisation_candidate").alias("entity_type"),
             pl.lit(None, pl.String).alias("role"),
         )
-        # The cue words are ASCII, so the byte offset of the name in the match is its
-        # character offset.
+        # The name stands right before the `after` group that closes the match.
         .with_columns(
             (
-                pl.col("char_start")
-                + pl.col("surface").str.find(pl.col("org"), literal=True).cast(pl.Int64)
+                pl.col("char_end")
+                - pl.col("after").str.len_chars().cast(pl.Int64)
+                - pl.col("org").str.len_chars().cast(pl.Int64)
             ).alias("char_start")
         )
         .with_columns(

@@ -11,16 +11,27 @@ EVENT_TRIGGERS: dict[str, str] = {
     "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz|nächsten zahlen",
     "merger_acquisition": r"fusion|fusioniert|übernahme|übernimmt|übernehmen|zusammenschluss|akquisition",
     "partnership": r"partnerschaft|kooperation|zusammenarbeit|allianz mit",
-    "product_launch": r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|auf den markt|enthüllt|präsentiert .{0,60}(modell|produkt|app|tool)|neues .{0,30}(modell|produkt|smartphone|fahrzeug)|markteinführung",
+    "product_launch": r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|auf den markt|enthüllt|präsentiert .{0,60}(modell|produkt|app|tool)|neues .{0,30}(modell|produkt|smartphone|fahrzeug)|markteinführung|marktstart|kommt .{0,60}in den handel|in den handel kommen",
     "investment": r"investiert|investieren|investitionsoffensive|investitionsprogramm|investitionen in|investitionen von",
-    "stake_purchase": r"anteile im wert|kaufte anteile|anteil aufgestockt|beteiligung an",
+    # Buying into a company, not holding a stake ("hält eine Beteiligung") or buying back.
+    "stake_purchase": r"anteile im wert|kaufte anteile|anteil aufgestockt|beteiligung (?:an .{0,40})?(?:ausgebaut|aufgestockt|erhöht|erworben)|(?:erwirbt|erwarb|erwerben|kauft|kaufte|sichert sich) .{0,50}(?:beteiligung|anteile|aktien)\b|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b",
     "marketing_campaign": r"kampagne",
     "legal_action": r"klage|verklagt|gericht|rechtsstreit",
-    "regulatory_action": r"regulierungsbehörde|aufsichtsbehörde|kartellamt|sanktion|exportbeschränkung|exportverbot",
-    "conference": r"konferenz|\bevent\b|messe\b|hauptversammlung|kongress|kapitalmarkttag",
-    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne",
+    "regulatory_action": r"regulierungsbehörde|aufsichtsbehörde|kartellamt|kartellbehörde|wettbewerbshüter|sanktion|exportbeschränkung|exportverbot|bafin|finanzaufsicht|bankenaufsicht|(?:zentralbank|ezb|aufsicht|behörde|kommission) (?:prüft|untersucht|genehmigt|billigt|untersagt|verbietet)",
+    "conference": r"konferenz|\bevent\b|messe\b|hauptversammlung|kongress|kapitalmarkttag|analystentag|investorentag|capital markets day",
+    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne|\bexpansion\b|expandier|markteintritt|(?:zentren|werke?|standorte?|produktion|filialnetz) .{0,50}(?:auszubauen|ausbauen|erweitern|zu erweitern)",
 }  # fmt: skip
 EVENT_TYPES = list(EVENT_TRIGGERS)
+
+# Sold-back shares are a buyback, not a stake purchase.
+_NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurück\b"
+# "eine Übernahme sei derzeit nicht geplant": a trigger with a negation right after it, or
+# "keine Übernahme" before it, is no event.
+_NEGATION_AFTER = r"[^.]{0,40}\b(?:nicht|nie|keine?)\b"
+_NEGATION_BEFORE = r"\b(?:keine?|kein[e]?n)\s+(?:\w+\s+){0,1}"
+# Sentences about a group ("Chinas Tech-Riesen investieren in KI") without a company named
+# in them: the event belongs to no single company, not to the article's main one.
+_GROUP = r"(?:konzerne|riesen|giganten|firmen|rivalen|banken)\b"
 
 # "Dann legt Alibaba die Zahlen ... vor": the date stood in the sentence before.
 _BACK_REFERENCE = r"^(dann|dort|an diesem tag|an dem tag|zu diesem termin)\b"
@@ -46,7 +57,7 @@ def detect_events(
             for name, pattern in EVENT_TRIGGERS.items()
         )
         .unpivot(
-            index=[*key, "char_start", "char_end", "text", "shadow", "published_date"],
+            index=[*key, "char_start", "char_end", "text", "shadow", "_lower", "published_date"],
             on=EVENT_TYPES,
             variable_name="event_type",
             value_name="hit",
@@ -54,6 +65,19 @@ def detect_events(
         .filter(pl.col("hit"))
         .drop("hit")
     )
+    negated = pl.lit(False)
+    for name, pattern in EVENT_TRIGGERS.items():
+        trigger = f"(?:{pattern})"
+        negated = negated | (
+            (pl.col("event_type") == name)
+            & pl.col("_lower").str.contains(
+                asciify_pattern(f"{trigger}{_NEGATION_AFTER}|{_NEGATION_BEFORE}{trigger}")
+            )
+        )
+    not_a_stake = (pl.col("event_type") == "stake_purchase") & pl.col("_lower").str.contains(
+        asciify_pattern(_NOT_A_STAKE)
+    )
+    flagged = flagged.filter(~negated & ~not_a_stake)
     first_date = (
         dates.sort("char_start")
         .group_by(key)
@@ -87,9 +111,12 @@ def detect_events(
             .then(pl.col("date_before"))
             .otherwise(pl.col("date_here"))
             .alias("event_date"),
-            pl.coalesce(pl.col("companies").list.get(0, null_on_oob=True), "main_company_id").alias(
-                "company_id"
-            ),
+            pl.when(pl.col("companies").is_null() & pl.col("_lower").str.contains(_GROUP))
+            .then(pl.lit(None, pl.String))
+            .otherwise(
+                pl.coalesce(pl.col("companies").list.get(0, null_on_oob=True), "main_company_id")
+            )
+            .alias("company_id"),
             pl.col("companies").list.get(1, null_on_oob=True).alias("counterpart_company_id"),
         )
         .with_columns(

@@ -1,0 +1,88 @@
+"""Entities beyond the gazetteer and event detection on sentences written for this test."""
+
+from __future__ import annotations
+
+import datetime
+
+import polars as pl
+import pytest
+
+from finnews.extract.companies import alias_table, load_gazetteer
+from finnews.extract.run import Extraction, extract_articles
+from tests.helpers import ROOT
+
+ARTICLES = {
+    "pharma": "Bayer wächst mit den Medikamenten Nubeqa und Kerendia. "
+    "Bayer will die Klagen rund um den Unkrautvernichter Roundup beenden.",
+    "chips": "Der ChatGPT-Entwickler setzt AMD-Chips ein. Die neue Chipgeneration MI450 soll "
+    "im kommenden Jahr auf den Markt kommen. Im Gegenzug kann OpenAI bis zu 160 Millionen "
+    "AMD-Aktien erwerben.",
+    "bank": "Die italienische Großbank Unicredit hat ihre Beteiligung an der Commerzbank "
+    "ausgebaut. Unicredit-Chef Andrea Orcel betonte, eine Übernahme sei derzeit nicht geplant. "
+    "Auch die Europäische Zentralbank prüft die Pläne.",
+    "telecom": "Die Deutsche Telekom hat ihre Beteiligung an der US-Tochter T-Mobile US weiter "
+    "ausgebaut. Der Kapitalmarkttag findet in Bonn statt.",
+    "holding": "Microsoft hält eine Beteiligung an OpenAI im Wert von 135 Milliarden Dollar. "
+    "Microsoft kaufte zuletzt Aktien für 5 Milliarden Dollar zurück.",
+    "group": "Chinas Tech-Riesen investieren in KI. Alibaba ist dabei.",
+    "cars": "Mit dem elektrischen CLA will Mercedes gegensteuern. Das Modell kommt im Herbst "
+    "in den Handel. Die neuen KI-Funktionen kosten extra.",
+}
+
+
+@pytest.fixture(scope="module")
+def extraction() -> Extraction:
+    articles = pl.DataFrame(
+        {
+            "article_id": list(ARTICLES),
+            "body": list(ARTICLES.values()),
+            "published_date": [datetime.date(2025, 10, 1)] * len(ARTICLES),
+        }
+    )
+    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
+    return extract_articles(articles, aliases)
+
+
+def _entities(extraction: Extraction, article: str) -> set[tuple[str, str]]:
+    rows = extraction.entities.filter(pl.col("article_id") == article)
+    return set(rows.select("entity_type", "name").iter_rows())
+
+
+def _events(extraction: Extraction, article: str) -> set[tuple[str, str | None]]:
+    rows = extraction.events.filter(pl.col("article_id") == article)
+    return set(rows.select("event_type", "company_id").iter_rows())
+
+
+def test_products_after_cue_nouns_pairs_makers_and_models(extraction: Extraction) -> None:
+    assert _entities(extraction, "pharma") == {
+        ("product", "Nubeqa"), ("product", "Kerendia"), ("product", "Roundup"),
+    }  # fmt: skip
+    assert {("product", "ChatGPT"), ("product", "MI450")} <= _entities(extraction, "chips")
+    # "der elektrische CLA" is a model; "die neuen KI-Funktionen" is not.
+    assert _entities(extraction, "cars") == {("product", "CLA")}
+
+
+def test_entity_offsets_point_at_the_name(extraction: Extraction) -> None:
+    for row in extraction.entities.iter_rows(named=True):
+        body = ARTICLES[row["article_id"]]
+        assert body[row["char_start"] : row["char_end"]] == row["name"]
+
+
+def test_organisation_candidates_with_compound_cues_and_two_words(extraction: Extraction) -> None:
+    assert ("organisation_candidate", "Unicredit") in _entities(extraction, "bank")
+    telecom = _entities(extraction, "telecom")
+    assert {("organisation_candidate", "T-Mobile US"), ("place", "Bonn")} <= telecom
+
+
+def test_negated_and_holding_sentences_are_no_events(extraction: Extraction) -> None:
+    bank = _events(extraction, "bank")
+    assert ("merger_acquisition", "commerzbank") not in bank  # "nicht geplant"
+    assert {("stake_purchase", "commerzbank"), ("regulatory_action", "commerzbank")} <= bank
+    # Holding a stake is no purchase, and buying back own shares is a buyback.
+    assert not {t for t, _ in _events(extraction, "holding")} & {"stake_purchase"}
+    assert ("stake_purchase", "openai") in _events(extraction, "chips")
+
+
+def test_group_events_belong_to_no_company(extraction: Extraction) -> None:
+    assert _events(extraction, "group") == {("investment", None)}
+    assert ("product_launch", "mercedes_benz") in _events(extraction, "cars")
