@@ -86,3 +86,16 @@ def test_negated_and_holding_sentences_are_no_events(extraction: Extraction) -> 
 def test_group_events_belong_to_no_company(extraction: Extraction) -> None:
     assert _events(extraction, "group") == {("investment", None)}
     assert ("product_launch", "mercedes_benz") in _events(extraction, "cars")
+
+
+def test_stake_figures_belong_to_the_holder_and_market_sizes_to_nobody() -> None:
+    body = (
+        "Microsoft hält eine Beteiligung an OpenAI im Wert von 135 Milliarden Dollar. "
+        "Den Markt für KI-Rechenzentren beziffert AMD-Chefin Su auf eine Billion Dollar."
+    )
+    articles = pl.DataFrame(
+        {"article_id": ["s"], "body": [body], "published_date": [datetime.date(2025, 10, 1)]}
+    )
+    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
+    figures = extract_articles(articles, aliases).figures
+    assert figures.select("value", "company_id").rows() == [(135e9, "microsoft"), (1e12, None)]

@@ -45,4 +45,11 @@ def extract_mentions(
 ) -> pl.LazyFrame:
     """Company mentions per sentence, with the company they resolve to."""
     spans = find_spans(sentences, "text", mention_pattern(aliases), keep, shadow_col="shadow")
-    return spans.join(aliases.lazy(), on="alias", how="inner")
+    start = pl.col("char_start")
+    before = pl.col("shadow").str.slice(start - pl.min_horizontal(start, 30), 30)
+    # "eine Beteiligung an OpenAI im Wert von ...": OpenAI is what is held, not who holds it.
+    held = before.str.to_lowercase().str.contains(_HELD)
+    return spans.join(aliases.lazy(), on="alias", how="inner").with_columns(held.alias("held"))
+
+
+_HELD = r"(?:beteiligung|anteile?|anteilen|stake) (?:an|bei) (?:der |dem |den )?$"

@@ -64,6 +64,9 @@ _GROUP_SUBJECT = asciify_pattern(
     r"\b(?:[a-z]+-)?(?:konzerne|unternehmen|firmen|rivalen|wettbewerber|konkurrenten)\b"
     r"(?: haben| investierten| steckten| gaben| wollen)|\bdie branche\b"
 )
+# A market's size is no company's figure, whoever estimates it: "Den Markt für
+# KI-Rechenzentren beziffert AMD auf eine Billion Dollar".
+_MARKET_SIZE = asciify_pattern(r"\b(?:den|der|dem|des) markt(?:es)? für\b|\bmarktvolumen")
 
 
 def _named_before(spans: pl.LazyFrame, id_col: str, mentions: pl.LazyFrame) -> pl.LazyFrame:
@@ -87,14 +90,17 @@ def _subject_company(
 ) -> pl.LazyFrame:
     """The company a figure is about: last one named before it in its sentence, else the
     article's main company."""
-    before = _named_before(figures, "figure_id", mentions).rename({"company_id": "named_before"})
+    # The holder, not the held company, is what a stake figure is about.
+    holders = mentions.filter(~pl.col("held"))
+    before = _named_before(figures, "figure_id", holders).rename({"company_id": "named_before"})
     # "Die US-Konzerne haben 364 Milliarden Dollar ...": a group, not the article's company.
     about_a_group = pl.col("ctx").fill_null("").str.contains(_GROUP_SUBJECT)
+    about_a_market = pl.col("ctx").fill_null("").str.contains(_MARKET_SIZE)
     return (
         figures.join(before, on="figure_id", how="left")
         .join(main, on="article_id", how="left")
         .with_columns(
-            pl.when(pl.col("named_before").is_null() & about_a_group)
+            pl.when((pl.col("named_before").is_null() & about_a_group) | about_a_market)
             .then(pl.lit(None, pl.String))
             .otherwise(pl.coalesce("named_before", "main_company_id"))
             .alias("company_id")
@@ -150,6 +156,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "surface",
             "alias",
             "company_id",
+            "held",
         )  # fmt: skip
         .collect(engine="in-memory")
     )
@@ -210,7 +217,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
     return Extraction(
         sentences=sentences.drop("shadow"),
         figures=figures,
-        mentions=mentions,
+        mentions=mentions.drop("held"),
         events=events,
         entities=entities,
     )
