@@ -25,6 +25,9 @@ ARTICLES = {
     "holding": "Microsoft hält eine Beteiligung an OpenAI im Wert von 135 Milliarden Dollar. "
     "Microsoft kaufte zuletzt Aktien für 5 Milliarden Dollar zurück.",
     "group": "Chinas Tech-Riesen investieren in KI. Alibaba ist dabei.",
+    "results": "Tencent hat im zweiten Quartal einen Umsatz von 184 Milliarden Yuan erzielt. "
+    "Der Umsatz der Sparte sank im zweiten Quartal. Aktionäre der Postbank klagen seit der "
+    "Übernahme im Jahr 2010. Die EU-Kommission untersucht Temu.",
     "cars": "Mit dem elektrischen CLA will Mercedes gegensteuern. Das Modell kommt im Herbst "
     "in den Handel. Die neuen KI-Funktionen kosten extra.",
 }
@@ -99,3 +102,16 @@ def test_stake_figures_belong_to_the_holder_and_market_sizes_to_nobody() -> None
     aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
     figures = extract_articles(articles, aliases).figures
     assert figures.select("value", "company_id").rows() == [(135e9, "microsoft"), (1e12, None)]
+
+
+def test_reported_results_are_earnings_releases_and_recalled_deals_no_events(
+    extraction: Extraction,
+) -> None:
+    events = extraction.events.filter(pl.col("article_id") == "results")
+    rows = events.select("sentence_idx", "event_type").rows()
+    assert (0, "earnings_release") in rows and (1, "earnings_release") in rows
+    assert (2, "merger_acquisition") not in rows  # "bei der Übernahme im Jahr 2010"
+    assert (3, "regulatory_action") in rows  # "Die EU-Kommission untersucht"
+    # "EU-Kommission" names no place; Temu is a product known by name.
+    assert _entities(extraction, "results") >= {("product", "Temu")}
+    assert ("place", "EU") not in _entities(extraction, "results")

@@ -29,6 +29,8 @@ CASES = [
     # "gab ... bekannt" is no fall.
     ("Volkswagen gab bekannt, dass der Absatz um 3 Prozent stieg.", "3 Prozent", 3.0),
     ("Baidu stieg um 15 Prozent, während JD.com ein Minus von 7 Prozent verbuchte.", "7 Prozent", -7.0),
+    # "entfielen" holds "fiel" but is no fall.
+    ("Auf China entfielen 42 Prozent der Systemverkäufe.", "42 Prozent", 42.0),
 ]  # fmt: skip
 
 

@@ -65,6 +65,7 @@ COUNT_NOUNS: list[str] = [
     "Geräten",
     "Flugzeuge",
     "Flugzeugen",
+    "Maschinen",
     "Passagiere",
     "Fluggäste",
     "Klagen",

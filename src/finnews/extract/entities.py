@@ -33,7 +33,8 @@ PRODUCT_NOUNS = [
     "Elektroauto", "Plattform", "Software", "Dienst", "Konsole", "Medikament", "Wirkstoff",
     "Abnehmspritze", "Assistent", "KI-Assistent", "Brille", "Marke", "Auslandsmarke",
     "Eigenmarke", "Chipgeneration", "Generation", "Prozessor", "Unkrautvernichter",
-    "Pflanzenschutzmittel", "Mittel", "Präparat", "Impfstoff", "Spiel", "Serie",
+    "Pflanzenschutzmittel", "Mittel", "Präparat", "Impfstoff", "Spiel", "Serie", "SUV",
+    "Limousine", "Modellreihe", "Flugzeug", "Jet",
 ]  # fmt: skip
 # Plural and dative forms: "den Medikamenten Nubeqa und Kerendia".
 _PRODUCT_NOUN = rf"\b(?:{alternation(PRODUCT_NOUNS)})(?:e|en|n|s)?"
@@ -42,6 +43,10 @@ _PRODUCT_NAME = rf"[A-Z][\w.-]*(?:\s(?:{_MODEL_NAME}))?"
 # Short model names in capitals after "neue"/"elektrische" ("der elektrische CLA"), and
 # brand-like names before "-Entwickler"/"-Macher" ("der ChatGPT-Entwickler").
 _CAPS_MODEL = r"[A-Z]{2,5}(?:\s?[0-9]+)?"
+KNOWN_PRODUCTS = [
+    "iPhone", "iPad", "ChatGPT", "Copilot", "Windows", "Azure", "Instagram", "WhatsApp",
+    "YouTube", "TikTok", "Douyin", "WeChat", "Weixin", "Taobao", "Temu", "Alexa", "Autopilot",
+]  # fmt: skip
 _NOT_MODELS = {
     "KI", "AI", "EU", "US", "USA", "CEO", "CFO", "IT", "AG", "SE", "ETF", "DAX", "RSI", "EBIT",
     "GMV", "IPO", "UK", "TV", "PC", "CO", "ESG",
@@ -52,6 +57,9 @@ PRODUCT = (
     rf"[- ]?[0-9][\w.-]*)"
     rf"|\b(?:neue[nmrs]?|elektrische[nmrs]?|vollelektrische[nmrs]?)\s+(?P<caps>{_CAPS_MODEL})\b"
     rf"|\b(?P<maker>[A-Z][a-z]*[A-Z0-9][A-Za-z0-9]*)-(?:Entwickler|Erfinder|Macher|Betreiber)\b"
+    # "die A320-Familie", "die 737-Reihe"; and products known by name alone ("das iPhone").
+    rf"|\b(?P<family>[A-Z]{{0,3}}[0-9]{{2,4}}[A-Za-z]*)-(?:Familie|Reihe|Serie|Baureihe)\b"
+    rf"|\b(?P<known>{alternation(KNOWN_PRODUCTS)})\b"
 )
 # The second of two products: "den Medikamenten Nubeqa und Kerendia".
 PRODUCT_PAIR = (
@@ -80,8 +88,9 @@ PLACES = [
     "Arizona", "Nevada", "Michigan", "Türkei", "Ägypten", "Südafrika", "Nigeria",
     "Argentinien", "Chile", "Kolumbien", "Norwegen", "Schweden", "Dänemark", "Finnland",
     "Belgien", "Portugal", "Griechenland", "Tschechien", "Rumänien", "Katar", "Golfregion",
+    "Nordsee", "Ostsee", "Toulouse", "Hamburg-Finkenwerder", "Guangzhou", "Veldhoven",
 ]  # fmt: skip
-PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b"
+PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b(?P<dash>-)?"
 
 ORG_CUES = [
     "Startup", "Start-up", "Entwickler", "Tochter", "Tochterfirma", "Konzern", "Hersteller",
@@ -97,7 +106,7 @@ ORG_CUES = [
 # ("T-Mobile US", "About You"). A cue may be the tail of a compound ("US-Tochter").
 _ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
 ORG = (
-    rf"(?:\b[A-Z]{{2,4}}-)?\b(?:{alternation(ORG_CUES)})(?:s|en|n)?\s+"
+    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht))(?:s|en|n)?\s+"
     rf"(?P<org>{_ORG_WORD}(?:\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
     r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )
@@ -131,13 +140,18 @@ def extract_entities(
         _spans(sentences, PRODUCT, keep)
         # "Kerendia." at the end of a sentence: the dot is no part of the name.
         .with_columns(
-            pl.coalesce("product", "model", "caps", "maker").str.strip_chars_end(".").alias("name")
+            pl.coalesce("product", "model", "caps", "maker", "family", "known")
+            .str.strip_chars_end(".")
+            .alias("name")
         )
         .filter(~pl.col("name").is_in(list(_NOT_MODELS)))
         # The name ends the match, except in "ChatGPT-Entwickler", where it starts it.
         .with_columns(
-            pl.when(pl.col("maker").is_null())
-            .then(pl.col("char_end") - pl.coalesce("product", "model", "caps").str.len_chars())
+            pl.when(pl.col("maker").is_null() & pl.col("family").is_null())
+            .then(
+                pl.col("char_end")
+                - pl.coalesce("product", "model", "caps", "known").str.len_chars()
+            )
             .otherwise(pl.col("char_start"))
             .alias("char_start")
         )
@@ -154,12 +168,19 @@ def extract_entities(
         .with_columns(pl.lit("product").alias("entity_type"), pl.lit(None, pl.String).alias("role"))
         .filter(~pl.col("name").is_in(known))
     )
-    places = _spans(sentences, PLACE, keep).with_columns(
-        pl.col("place").alias("name"),
-        # "Europas": the genitive s is matched but is not part of the name.
-        (pl.col("char_start") + pl.col("place").str.len_chars().cast(pl.Int64)).alias("char_end"),
-        pl.lit("place").alias("entity_type"),
-        pl.lit(None, pl.String).alias("role"),
+    # "EU-Kommission", "US-Zölle", "China-Geschäft": a compound, no mention of the place.
+    places = (
+        _spans(sentences, PLACE, keep)
+        .filter(pl.col("dash").is_null())
+        .with_columns(
+            pl.col("place").alias("name"),
+            # "Europas": the genitive s is matched but is not part of the name.
+            (pl.col("char_start") + pl.col("place").str.len_chars().cast(pl.Int64)).alias(
+                "char_end"
+            ),
+            pl.lit("place").alias("entity_type"),
+            pl.lit(None, pl.String).alias("role"),
+        )
     )
     orgs = (
         _spans(sentences, ORG, keep)

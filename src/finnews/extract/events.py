@@ -8,18 +8,20 @@ from finnews.asciify import asciify_pattern
 
 # Trigger patterns on the lower-cased sentence. A sentence may carry several event types.
 EVENT_TRIGGERS: dict[str, str] = {
-    "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz|nächsten zahlen",
+    # Announced or reported: "legt die Zahlen ... vor", and a period's result stated
+    # ("hat im dritten Quartal einen Umsatz von ... erzielt", "nach neun Monaten ... EBITDA").
+    "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz|nächsten zahlen|zahlen (?:vorgelegt|vorgestellt|veröffentlicht)|legte .{0,40}zahlen vor|(?:im|für das|in seinem|in ihrem) (?:(?:erste|zweite|dritte|vierte|abgelaufene|jüngste)n? )?(?:geschäfts)?quartal .{0,80}(?:umsatz|gewinn|ergebnis|erträge|ebitda|erzielt|erwirtschaftet|verdient|gewachsen|aufträge|auftragseingang|setzte|gesteigert|steigerte)|(?:umsatz|gewinn|ergebnis|erträge|ebitda)\w*\s+(?:\w+\s+){0,5}im\s+(?:\w+\s+)?(?:geschäfts)?quartal\b|nach (?:drei|sechs|neun) monaten .{0,80}(?:umsatz|gewinn|ergebnis|ebitda|erzielt|erwirtschaftet)",
     "merger_acquisition": r"fusion|fusioniert|übernahme|übernimmt|übernehmen|zusammenschluss|akquisition",
     "partnership": r"partnerschaft|kooperation|zusammenarbeit|allianz mit",
     "product_launch": r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|auf den markt|enthüllt|präsentiert .{0,60}(modell|produkt|app|tool)|neues .{0,30}(modell|produkt|smartphone|fahrzeug)|markteinführung|marktstart|kommt .{0,60}in den handel|in den handel kommen",
     "investment": r"investiert|investieren|investitionsoffensive|investitionsprogramm|investitionen in|investitionen von",
     # Buying into a company, not holding a stake ("hält eine Beteiligung") or buying back.
-    "stake_purchase": r"anteile im wert|kaufte anteile|anteil aufgestockt|beteiligung (?:an .{0,40})?(?:ausgebaut|aufgestockt|erhöht|erworben)|(?:erwirbt|erwarb|erwerben|kauft|kaufte|sichert sich) .{0,50}(?:beteiligung|anteile|aktien)\b|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b",
+    "stake_purchase": r"anteile im wert|kaufte anteile|anteil aufgestockt|beteiligung (?:an .{0,40})?(?:ausgebaut|aufgestockt|erhöht|erworben)|(?:erwirbt|erwarb|erwerben|kauft|kaufte|sichert sich) .{0,50}(?:beteiligung|anteile|aktien)\b|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b|(?:hat|hatte) sich .{0,80}\bbeteiligt|beteiligte sich",
     "marketing_campaign": r"kampagne",
     "legal_action": r"klage|verklagt|gericht|rechtsstreit",
-    "regulatory_action": r"regulierungsbehörde|aufsichtsbehörde|kartellamt|kartellbehörde|wettbewerbshüter|sanktion|exportbeschränkung|exportverbot|bafin|finanzaufsicht|bankenaufsicht|(?:zentralbank|ezb|aufsicht|behörde|kommission) (?:prüft|untersucht|genehmigt|billigt|untersagt|verbietet)",
+    "regulatory_action": r"regulierungsbehörde|aufsichtsbehörde|kartellamt|kartellbehörde|wettbewerbshüter|sanktion|exportbeschränkung|exportverbot|bafin|finanzaufsicht|bankenaufsicht|(?:zentralbank|ezb|aufsicht|behörde|kommission)(?: [a-z]+)? (?:prüft|untersucht|genehmigt|billigt|untersagt|verbietet|ordnet|ordnete|verhängt|verhängte)",
     "conference": r"konferenz|\bevent\b|messe\b|hauptversammlung|kongress|kapitalmarkttag|analystentag|investorentag|capital markets day",
-    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne|\bexpansion\b|expandier|markteintritt|(?:zentren|werke?|standorte?|produktion|filialnetz) .{0,50}(?:auszubauen|ausbauen|erweitern|zu erweitern)",
+    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne|\bexpansion\b|expandier|markteintritt|(?:zentren|werke?|standorte?|produktion|filialnetz) .{0,50}(?:auszubauen|ausbauen|erweitern|zu erweitern)|ans netz (?:gehen|bringen|genommen)|in betrieb (?:nehmen|genommen)",
 }  # fmt: skip
 EVENT_TYPES = list(EVENT_TRIGGERS)
 
@@ -29,6 +31,8 @@ _NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurüc
 # "keine Übernahme" before it, is no event.
 _NEGATION_AFTER = r"[^.]{0,40}\b(?:nicht|nie|keine?)\b"
 _NEGATION_BEFORE = r"\b(?:keine?|kein[e]?n)\s+(?:\w+\s+){0,1}"
+# "bei der Übernahme im Jahr 2010": a past event recalled, not news.
+_PAST = r"[^.]{0,25}\b(?:im jahr (?:19|20)\d\d|vor (?:\w+ )?jahren)"
 # Sentences about a group ("Chinas Tech-Riesen investieren in KI") without a company named
 # in them: the event belongs to no single company, not to the article's main one.
 _GROUP = r"(?:konzerne|riesen|giganten|firmen|rivalen|banken)\b"
@@ -71,7 +75,9 @@ def detect_events(
         negated = negated | (
             (pl.col("event_type") == name)
             & pl.col("_lower").str.contains(
-                asciify_pattern(f"{trigger}{_NEGATION_AFTER}|{_NEGATION_BEFORE}{trigger}")
+                asciify_pattern(
+                    f"{trigger}{_NEGATION_AFTER}|{_NEGATION_BEFORE}{trigger}|{trigger}{_PAST}"
+                )
             )
         )
     not_a_stake = (pl.col("event_type") == "stake_purchase") & pl.col("_lower").str.contains(

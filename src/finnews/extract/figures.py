@@ -19,10 +19,10 @@ _PRICE_MOVE = (
     r"sprang|springt|stürzte|abgestürzt|sackte)"
 )
 # Direction words before a change: the last one in front of the figure sets its sign.
-_FALL = r"minus|verlor|verliert|verloren|fiel|fällt|gefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
+_FALL = r"minus|verlor|verliert|verloren|\bfiel|\bfällt|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
 _RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 # A window makes a percentage a price change even when the share is not named in the sentence.
-_PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von)"
+_PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von|seit (?:ihrem|seinem|dem) (?:rekordhoch|allzeithoch|jahreshoch|hoch))"
 _GROWTH = r"(wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger|kletter|sank|sinkt|rückgang|erhöht)"
 
 
@@ -40,13 +40,13 @@ def _topic(pattern: str) -> pl.Expr:
 
 # Nouns that name what a figure measures; a clause holding one is the figure's topic.
 _TOPIC_WORDS = (
-    r"umsatz|umsätze|erlös|einnahmen|gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|"
+    r"umsatz|umsätze|erlös|erträge|einnahmen|gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|"
     r"marge|rendite|kosten|belastung|absatz|auslieferung|nutzer|kunden|abonnenten|"
     r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
     r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier"
 )
 _PROFIT = r"gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich"
-_UNITS = r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b|export"
+_UNITS = r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b|export|übergeben"
 
 
 def _metric_rules() -> list[tuple[str, pl.Expr]]:
@@ -70,32 +70,36 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     price_move = change & (
         (share_move & (clause_share | ~pl.col("clause_has_topic"))) | _topic(_PRICE_WINDOW)
     )
+    # "42 Prozent der Systemverkäufe", "bis zu 6 Prozent des Jahresumsatzes": a share of a
+    # whole, not a change of it.
+    share_of = pct & pl.col("_after").str.contains(r"^\s*(?:des|der)\b")
     return [
         ("rsi", kind == "index_points"),
+        ("other", share_of),
         ("dividend", unscaled_money & _has(r"dividende|ausschüttung")),
         ("offer_price", unscaled_money & _has(r"je aktie|pro aktie|bietet|angebot")),
         ("share_price", unscaled_money & _has(_SHARE_WORDS)),
-        ("product_price", unscaled_money & _has(r"kostet|preis")),
+        ("product_price", unscaled_money & _has(r"kostet|kosten soll|kosten wird|preis")),
         ("price_change", price_move),
         ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
         ("margin", change & _topic(r"marge|rendite")),
         # "Cloud-Umsatz", "Umsatz mit Smartphones", "Umsatz im Rechenzentrumsgeschäft",
         # "Sparte": a part of the business grew.
         ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
-        ("revenue_growth", change & _topic(r"umsatz|umsätze|erlös|setzte .{0,60}\bum\b|umgesetzt")),
+        ("revenue_growth", change & _topic(r"umsatz|umsätze|erlös|erträge|setzte .{0,60}\bum\b|umgesetzt")),
         ("profit_growth", change & _topic(_PROFIT)),
         ("units_growth", change & _topic(_UNITS)),
         ("segment_growth", change & _topic(_GROWTH)),
         ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
         ("buyback", scaled_money & _topic(r"rückkauf")),
         ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge")),
-        ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|einnahmen|setzte .{0,60}\bum\b|umgesetzt")),
+        ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
         ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
         ("deal_value", scaled_money & _topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
-        ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung")),
+        ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt")),
         ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", scaled_money & _topic(_PROFIT)),
-        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte")),
+        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung")),
         ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | (noun == "") & _topic("nutzer|kunden|abonnenten"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
@@ -112,7 +116,7 @@ def metric_type() -> pl.Expr:
     return expr.otherwise(pl.lit("other"))
 
 
-METRIC_TYPES = list(dict.fromkeys([name for name, _ in _metric_rules()] + ["other"]))
+METRIC_TYPES = [*dict.fromkeys(n for n, _ in _metric_rules() if n != "other"), "other"]
 
 
 def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
@@ -246,7 +250,7 @@ def range_columns() -> list[pl.Expr]:
     ]
 
 
-_ANAPHORA = r"^(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)\b"
+_ANAPHORA = r"^(?:(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)|Das (?:Wachstum|Plus|Minus)|Der (?:Zuwachs|Anstieg|Rückgang))\b"
 
 
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
@@ -283,8 +287,9 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
             sentence.alias("ctx"),
             pl.when(has_topic).then(clause).otherwise(sentence).alias("topic_ctx"),
             has_topic.alias("clause_has_topic"),
+            clause_after().alias("_after"),
             signed_change().alias("value"),
         )
         .with_columns(metric_type().alias("metric_type"), *period_columns(), *range_columns())
-        .drop("topic_ctx", "clause_has_topic", "_before")
+        .drop("topic_ctx", "clause_has_topic", "_before", "_after")
     )
