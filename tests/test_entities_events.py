@@ -115,3 +115,27 @@ def test_reported_results_are_earnings_releases_and_recalled_deals_no_events(
     # "EU-Kommission" names no place; Temu is a product known by name.
     assert _entities(extraction, "results") >= {("product", "Temu")}
     assert ("place", "EU") not in _entities(extraction, "results")
+
+
+def test_other_currencies_and_deal_wordings() -> None:
+    body = (
+        "Samsung hat einen Umsatz von 86,1 Billionen Won erzielt. "
+        "BASF trennt sich von seinem Lackgeschäft. "
+        "CATL baut gemeinsam mit dem Autokonzern Stellantis eine Fabrik in Spanien."
+    )
+    articles = pl.DataFrame(
+        {"article_id": ["d"], "body": [body], "published_date": [datetime.date(2025, 10, 1)]}
+    )
+    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
+    found = extract_articles(articles, aliases)
+    assert found.figures.select("value", "unit", "metric_type").rows() == [
+        (86.1e12, "KRW", "revenue")
+    ]
+    events = set(found.events.select("event_type", "company_id").iter_rows())
+    assert {
+        ("merger_acquisition", "basf"),
+        ("partnership", "catl"),
+        ("expansion", "catl"),
+    } <= events
+    entities = set(found.entities.select("entity_type", "name").iter_rows())
+    assert ("organisation_candidate", "Stellantis") in entities

@@ -23,6 +23,9 @@ CURRENCIES: dict[str, str] = {
     "us-dollar": "USD", "dollar": "USD", "usd": "USD", "$": "USD",
     "hongkong-dollar": "HKD", "hk-dollar": "HKD", "hkd": "HKD",
     "yuan": "CNY", "renminbi": "CNY", "cny": "CNY", "rmb": "CNY",
+    "taiwan-dollar": "TWD", "won": "KRW", "krw": "KRW", "yen": "JPY", "jpy": "JPY",
+    "schweizer franken": "CHF", "franken": "CHF", "chf": "CHF", "britische pfund": "GBP",
+    "pfund sterling": "GBP", "pfund": "GBP", "gbp": "GBP",
 }  # fmt: skip
 
 PERCENT_UNITS: dict[str, str] = {

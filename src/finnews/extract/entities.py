@@ -106,7 +106,7 @@ ORG_CUES = [
 # ("T-Mobile US", "About You"). A cue may be the tail of a compound ("US-Tochter").
 _ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
 ORG = (
-    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht))(?:s|en|n)?\s+"
+    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer))(?:s|en|n)?\s+"
     rf"(?P<org>{_ORG_WORD}(?:\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
     r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )

@@ -10,18 +10,18 @@ from finnews.asciify import asciify_pattern
 EVENT_TRIGGERS: dict[str, str] = {
     # Announced or reported: "legt die Zahlen ... vor", and a period's result stated
     # ("hat im dritten Quartal einen Umsatz von ... erzielt", "nach neun Monaten ... EBITDA").
-    "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz|nächsten zahlen|zahlen (?:vorgelegt|vorgestellt|veröffentlicht)|legte .{0,40}zahlen vor|(?:im|für das|in seinem|in ihrem) (?:(?:erste|zweite|dritte|vierte|abgelaufene|jüngste)n? )?(?:geschäfts)?quartal .{0,80}(?:umsatz|gewinn|ergebnis|erträge|ebitda|erzielt|erwirtschaftet|verdient|gewachsen|aufträge|auftragseingang|setzte|gesteigert|steigerte)|(?:umsatz|gewinn|ergebnis|erträge|ebitda)\w*\s+(?:\w+\s+){0,5}im\s+(?:\w+\s+)?(?:geschäfts)?quartal\b|nach (?:drei|sechs|neun) monaten .{0,80}(?:umsatz|gewinn|ergebnis|ebitda|erzielt|erwirtschaftet)",
-    "merger_acquisition": r"fusion|fusioniert|übernahme|übernimmt|übernehmen|zusammenschluss|akquisition",
-    "partnership": r"partnerschaft|kooperation|zusammenarbeit|allianz mit",
+    "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz|nächsten zahlen|zahlen (?:vorgelegt|vorgestellt|veröffentlicht)|legte .{0,40}zahlen vor|(?:im|für das|in seinem|in ihrem) (?:(?:erste|zweite|dritte|vierte|abgelaufene|jüngste)n? )?(?:geschäfts)?quartal .{0,80}(?:umsatz|gewinn|ergebnis|erträge|ebitda|erzielt|erwirtschaftet|verdient|gewachsen|aufträge|auftragseingang|setzte|gesteigert|steigerte)|(?:umsatz|gewinn|ergebnis|erträge|ebitda)\w*\s+(?:\w+\s+){0,5}im\s+(?:\w+\s+)?(?:geschäfts)?quartal\b|(?:nach|in) (?:den ersten )?(?:drei|sechs|neun) monaten .{0,80}(?:umsatz|gewinn|ergebnis|ebitda|erzielt|erwirtschaftet)",
+    "merger_acquisition": r"fusion|fusioniert|übernahme|übernimmt|übernehmen|zusammenschluss|akquisition|trennt sich von|käufer ist|veräußer|abspaltung|verkauf (?:des|der|seines|ihres) [\w-]*(?:geschäft|sparte|tochter)",
+    "partnership": r"partnerschaft|kooperation|zusammenarbeit|allianz mit|gemeinsam mit (?:dem|der|den)\b|vereinbarung mit|joint venture|gemeinschaftsunternehmen|liefervertrag|rahmenvertrag",
     "product_launch": r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|auf den markt|enthüllt|präsentiert .{0,60}(modell|produkt|app|tool)|neues .{0,30}(modell|produkt|smartphone|fahrzeug)|markteinführung|marktstart|kommt .{0,60}in den handel|in den handel kommen",
     "investment": r"investiert|investieren|investitionsoffensive|investitionsprogramm|investitionen in|investitionen von",
     # Buying into a company, not holding a stake ("hält eine Beteiligung") or buying back.
     "stake_purchase": r"anteile im wert|kaufte anteile|anteil aufgestockt|beteiligung (?:an .{0,40})?(?:ausgebaut|aufgestockt|erhöht|erworben)|(?:erwirbt|erwarb|erwerben|kauft|kaufte|sichert sich) .{0,50}(?:beteiligung|anteile|aktien)\b|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b|(?:hat|hatte) sich .{0,80}\bbeteiligt|beteiligte sich",
     "marketing_campaign": r"kampagne",
-    "legal_action": r"klage|verklagt|gericht|rechtsstreit",
+    "legal_action": r"klage|verklagt|gericht|rechtsstreit|steuerstreit|streit mit|verfahren gegen",
     "regulatory_action": r"regulierungsbehörde|aufsichtsbehörde|kartellamt|kartellbehörde|wettbewerbshüter|sanktion|exportbeschränkung|exportverbot|bafin|finanzaufsicht|bankenaufsicht|(?:zentralbank|ezb|aufsicht|behörde|kommission)(?: [a-z]+)? (?:prüft|untersucht|genehmigt|billigt|untersagt|verbietet|ordnet|ordnete|verhängt|verhängte)",
     "conference": r"konferenz|\bevent\b|messe\b|hauptversammlung|kongress|kapitalmarkttag|analystentag|investorentag|capital markets day",
-    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne|\bexpansion\b|expandier|markteintritt|(?:zentren|werke?|standorte?|produktion|filialnetz) .{0,50}(?:auszubauen|ausbauen|erweitern|zu erweitern)|ans netz (?:gehen|bringen|genommen)|in betrieb (?:nehmen|genommen)",
+    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne|\bexpansion\b|expandier|markteintritt|(?:zentren|werke?|standorte?|produktion|filialnetz) .{0,50}(?:auszubauen|ausbauen|erweitern|zu erweitern)|ans netz (?:gehen|bringen|genommen)|in betrieb (?:nehmen|genommen)|(?:baut|errichtet|plant) .{0,60}(?:fabrik|werk\b|standort)",
 }  # fmt: skip
 EVENT_TYPES = list(EVENT_TRIGGERS)
 

@@ -99,7 +99,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt")),
         ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", scaled_money & _topic(_PROFIT)),
-        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung")),
+        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche")),
         ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | (noun == "") & _topic("nutzer|kunden|abonnenten"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
