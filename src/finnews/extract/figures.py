@@ -72,7 +72,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     )
     # "42 Prozent der Systemverkäufe", "bis zu 6 Prozent des Jahresumsatzes": a share of a
     # whole, not a change of it.
-    share_of = pct & pl.col("_after").str.contains(r"^\s*(?:des|der)\b")
+    share_of = pct & pl.col("_ca").str.contains(r"^\s*(?:des|der)\b")
     return [
         ("rsi", kind == "index_points"),
         ("other", share_of),
@@ -175,12 +175,13 @@ def signed_change() -> pl.Expr:
     """A percentage (or percentage points) that falls is negative: "ein Minus von gut 7
     Prozent", "verlor knapp 4 Prozent", "gab um 2,4 Prozent nach", "9 Prozent weniger".
 
-    Within the figure's clause: a direction word in the 30 characters after the figure
+    Reads the figure's clause from the `_cb`/`_ca` columns (`clause_before()`,
+    `clause_after()`). Within the figure's clause: a direction word in the 30 characters after the figure
     decides first (participles, "weniger", "im Minus"), then the last direction word before
     it, then a separable verb whose particle ends the clause. A level after "auf" following
     a verb, and every amount, keep their sign."""
-    before = clause_before()
-    after = clause_after()
+    before = pl.col("_cb")
+    after = pl.col("_ca")
     near_after = after.str.slice(0, 30)
     direction = before.str.extract(asciify_pattern(rf"(?s).*({_FALL}|{_RISE})"), 1)
     falling_before = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
@@ -274,22 +275,24 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
         ]
     )
     clause = pl.concat_str(
-        clause_before(),
+        pl.col("_cb"),
         pl.col("shadow")
         .str.slice(pl.col("char_start"), pl.col("char_end") - pl.col("char_start"))
         .str.to_lowercase(),
-        clause_after(),
+        pl.col("_ca"),
     )
     sentence = pl.concat_str(pl.col("_before").fill_null(""), pl.col("shadow").str.to_lowercase())
-    has_topic = clause.str.contains(asciify_pattern(_TOPIC_WORDS))
+    has_topic = pl.col("_clause").str.contains(asciify_pattern(_TOPIC_WORDS))
     return (
-        both.with_columns(
+        # The clause around each figure is cut once and read by the sign and metric rules.
+        both.with_columns(clause_before().alias("_cb"), clause_after().alias("_ca"))
+        .with_columns(clause.alias("_clause"))
+        .with_columns(
             sentence.alias("ctx"),
-            pl.when(has_topic).then(clause).otherwise(sentence).alias("topic_ctx"),
+            pl.when(has_topic).then(pl.col("_clause")).otherwise(sentence).alias("topic_ctx"),
             has_topic.alias("clause_has_topic"),
-            clause_after().alias("_after"),
             signed_change().alias("value"),
         )
         .with_columns(metric_type().alias("metric_type"), *period_columns(), *range_columns())
-        .drop("topic_ctx", "clause_has_topic", "_before", "_after")
+        .drop("topic_ctx", "clause_has_topic", "_before", "_cb", "_ca", "_clause")
     )
