@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import html
 import os
@@ -16,8 +17,26 @@ import time
 from pathlib import Path
 
 import duckdb
+import polars as pl
+
+from finnews.extract.companies import alias_table, load_gazetteer
+from finnews.extract.run import Extraction, extract_articles
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def extract_texts(bodies: dict[str, str], published: datetime.date) -> Extraction:
+    """The real extraction over texts written in a test, keyed by article id, all published
+    on `published`, with the project's company gazetteer."""
+    articles = pl.DataFrame(
+        {
+            "article_id": list(bodies),
+            "body": list(bodies.values()),
+            "published_date": [published] * len(bodies),
+        }
+    )
+    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
+    return extract_articles(articles, aliases)
 
 
 def sha256(path: Path) -> str:

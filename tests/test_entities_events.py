@@ -7,9 +7,8 @@ import datetime
 import polars as pl
 import pytest
 
-from finnews.extract.companies import alias_table, load_gazetteer
-from finnews.extract.run import Extraction, extract_articles
-from tests.helpers import ROOT
+from finnews.extract.run import Extraction
+from tests.helpers import extract_texts
 
 ARTICLES = {
     "pharma": "Bayer wächst mit den Medikamenten Nubeqa und Kerendia. "
@@ -35,15 +34,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def extraction() -> Extraction:
-    articles = pl.DataFrame(
-        {
-            "article_id": list(ARTICLES),
-            "body": list(ARTICLES.values()),
-            "published_date": [datetime.date(2025, 10, 1)] * len(ARTICLES),
-        }
-    )
-    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
-    return extract_articles(articles, aliases)
+    return extract_texts(ARTICLES, datetime.date(2025, 10, 1))
 
 
 def _entities(extraction: Extraction, article: str) -> set[tuple[str, str]]:
@@ -96,11 +87,7 @@ def test_stake_figures_belong_to_the_holder_and_market_sizes_to_nobody() -> None
         "Microsoft hält eine Beteiligung an OpenAI im Wert von 135 Milliarden Dollar. "
         "Den Markt für KI-Rechenzentren beziffert AMD-Chefin Su auf eine Billion Dollar."
     )
-    articles = pl.DataFrame(
-        {"article_id": ["s"], "body": [body], "published_date": [datetime.date(2025, 10, 1)]}
-    )
-    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
-    figures = extract_articles(articles, aliases).figures
+    figures = extract_texts({"s": body}, datetime.date(2025, 10, 1)).figures
     assert figures.select("value", "company_id").rows() == [(135e9, "microsoft"), (1e12, None)]
 
 
@@ -123,11 +110,7 @@ def test_other_currencies_and_deal_wordings() -> None:
         "BASF trennt sich von seinem Lackgeschäft. "
         "CATL baut gemeinsam mit dem Autokonzern Stellantis eine Fabrik in Spanien."
     )
-    articles = pl.DataFrame(
-        {"article_id": ["d"], "body": [body], "published_date": [datetime.date(2025, 10, 1)]}
-    )
-    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
-    found = extract_articles(articles, aliases)
+    found = extract_texts({"d": body}, datetime.date(2025, 10, 1))
     assert found.figures.select("value", "unit", "metric_type").rows() == [
         (86.1e12, "KRW", "revenue")
     ]

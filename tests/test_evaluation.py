@@ -5,14 +5,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-import polars as pl
 import pytest
 import yaml
 
 from finnews.evaluate import FIELDS, Score, evaluate, extract_set, score
-from finnews.extract.companies import alias_table, load_gazetteer
-from finnews.extract.run import extract_articles
-from tests.helpers import ROOT
+from tests.helpers import ROOT, extract_texts
 
 EVAL = ROOT / "evaluation"
 
@@ -85,11 +82,7 @@ def test_qualitative_magnitudes_are_kept_as_such() -> None:
         "Alibaba Cloud verzeichnete ein dreistelliges Wachstum bei KI-Produkten. "
         "Siemens investiert einen Milliardenbetrag in neue Werke."
     )
-    articles = pl.DataFrame(
-        {"article_id": ["q"], "body": [body], "published_date": [datetime.date(2025, 8, 20)]}
-    )
-    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
-    figures = extract_articles(articles, aliases).figures
+    figures = extract_texts({"q": body}, datetime.date(2025, 8, 20)).figures
     rows = figures.select("surface", "kind", "value", "metric_type", "company_id").rows()
     assert rows == [
         ("dreistelliges Wachstum", "qualitative", None, "segment_growth", "alibaba"),

@@ -7,9 +7,7 @@ import datetime
 import polars as pl
 import pytest
 
-from finnews.extract.companies import alias_table, load_gazetteer
-from finnews.extract.run import extract_articles
-from tests.helpers import ROOT
+from tests.helpers import extract_texts
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +17,7 @@ def figures() -> pl.DataFrame:
         "Die Aktie verlor 3 bis 4 Prozent. Der Gewinn soll um 18 oder 20 Prozent steigen. "
         "Die Aktie notiert bei 147 Euro."
     )
-    articles = pl.DataFrame(
-        {"article_id": ["r"], "body": [body], "published_date": [datetime.date(2025, 11, 25)]}
-    )
-    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
-    return extract_articles(articles, aliases).figures
+    return extract_texts({"r": body}, datetime.date(2025, 11, 25)).figures
 
 
 def test_range_and_alternative_ends(figures: pl.DataFrame) -> None:

@@ -7,9 +7,7 @@ import datetime
 import polars as pl
 import pytest
 
-from finnews.extract.companies import alias_table, load_gazetteer
-from finnews.extract.run import extract_articles
-from tests.helpers import ROOT
+from tests.helpers import extract_texts
 
 # (sentence, the percentage's surface, its signed value); sentences written for this test.
 CASES = [
@@ -37,16 +35,8 @@ CASES = [
 @pytest.fixture(scope="module")
 def figures() -> pl.DataFrame:
     sentences = list(dict.fromkeys(sentence for sentence, _, _ in CASES))
-    articles = pl.DataFrame(
-        {
-            "article_id": [str(i) for i in range(len(sentences))],
-            "body": sentences,
-            "published_date": [datetime.date(2025, 10, 1)] * len(sentences),
-        }
-    )
-    aliases = alias_table(load_gazetteer(ROOT / "dbt_project/seeds/companies.csv"))
-    found = extract_articles(articles, aliases).figures
     index = {str(i): s for i, s in enumerate(sentences)}
+    found = extract_texts(index, datetime.date(2025, 10, 1)).figures
     return found.with_columns(pl.col("article_id").replace_strict(index).alias("sentence"))
 
 

@@ -67,3 +67,11 @@ def find_spans(
         return spans
     groups = pl.col("surface").str.extract_groups(rf"(?s)^(?:{pattern})$")
     return spans.with_columns(groups.alias("_groups")).unnest("_groups")
+
+
+def shadow_before(chars: int) -> pl.Expr:
+    """Up to `chars` characters of the `shadow` column right before `char_start` (a span's
+    start in that text): the context a span's rules read."""
+    start = pl.col("char_start")
+    width = pl.min_horizontal(start, pl.lit(chars))
+    return pl.col("shadow").str.slice(start - width, width)

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from finnews.lexicon import alternation
-from finnews.spans import find_spans
+from finnews.spans import find_spans, shadow_before
 
 
 def load_gazetteer(path: Path) -> pl.DataFrame:
@@ -45,10 +45,8 @@ def extract_mentions(
 ) -> pl.LazyFrame:
     """Company mentions per sentence, with the company they resolve to."""
     spans = find_spans(sentences, "text", mention_pattern(aliases), keep, shadow_col="shadow")
-    start = pl.col("char_start")
-    before = pl.col("shadow").str.slice(start - pl.min_horizontal(start, 30), 30)
     # "eine Beteiligung an OpenAI im Wert von ...": OpenAI is what is held, not who holds it.
-    held = before.str.to_lowercase().str.contains(_HELD)
+    held = shadow_before(30).str.to_lowercase().str.contains(_HELD)
     return spans.join(aliases.lazy(), on="alias", how="inner").with_columns(held.alias("held"))
 
 

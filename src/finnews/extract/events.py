@@ -41,6 +41,17 @@ _GROUP = r"(?:konzerne|riesen|giganten|firmen|rivalen|banken)\b"
 _BACK_REFERENCE = r"^(dann|dort|an diesem tag|an dem tag|zu diesem termin)\b"
 
 
+def _fires(name: str, pattern: str) -> pl.Expr:
+    """The lower-cased sentence (`_lower`) holds the trigger of event type `name`, and the
+    trigger is neither negated nor a past event recalled; a buyback is no stake purchase."""
+    trigger = f"(?:{pattern})"
+    void = f"{trigger}{_NEGATION_AFTER}|{_NEGATION_BEFORE}{trigger}|{trigger}{_PAST}"
+    if name == "stake_purchase":
+        void = f"{void}|{_NOT_A_STAKE}"
+    lower = pl.col("_lower")
+    return lower.str.contains(asciify_pattern(pattern)) & ~lower.str.contains(asciify_pattern(void))
+
+
 def detect_events(
     sentences: pl.LazyFrame,
     dates: pl.LazyFrame,
@@ -56,10 +67,7 @@ def detect_events(
         # One pass finds the few sentences with any trigger; only those are typed.
         sentences.with_columns(ctx.alias("_lower"))
         .filter(pl.col("_lower").str.contains(asciify_pattern(any_trigger)))
-        .with_columns(
-            pl.col("_lower").str.contains(asciify_pattern(pattern)).alias(name)
-            for name, pattern in EVENT_TRIGGERS.items()
-        )
+        .with_columns(_fires(name, pattern).alias(name) for name, pattern in EVENT_TRIGGERS.items())
         .unpivot(
             index=[*key, "char_start", "char_end", "text", "shadow", "_lower", "published_date"],
             on=EVENT_TYPES,
@@ -69,21 +77,6 @@ def detect_events(
         .filter(pl.col("hit"))
         .drop("hit")
     )
-    negated = pl.lit(False)
-    for name, pattern in EVENT_TRIGGERS.items():
-        trigger = f"(?:{pattern})"
-        negated = negated | (
-            (pl.col("event_type") == name)
-            & pl.col("_lower").str.contains(
-                asciify_pattern(
-                    f"{trigger}{_NEGATION_AFTER}|{_NEGATION_BEFORE}{trigger}|{trigger}{_PAST}"
-                )
-            )
-        )
-    not_a_stake = (pl.col("event_type") == "stake_purchase") & pl.col("_lower").str.contains(
-        asciify_pattern(_NOT_A_STAKE)
-    )
-    flagged = flagged.filter(~negated & ~not_a_stake)
     first_date = (
         dates.sort("char_start")
         .group_by(key)

@@ -7,7 +7,7 @@ import polars as pl
 from finnews.asciify import asciify_pattern
 from finnews.extract.periods import period_columns
 from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
-from finnews.spans import find_spans
+from finnews.spans import find_spans, shadow_before
 
 # Metric taxonomy: first rule that holds wins. Each rule looks at the figure's kind/unit and
 # at the lower-cased sentence it stands in (`ctx`). Documented in docs/metrics.md.
@@ -133,13 +133,6 @@ def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     )
 
 
-def _shadow_before(chars: int) -> pl.Expr:
-    """Up to `chars` characters of the sentence's ASCII shadow right before the figure."""
-    start = pl.col("char_start")
-    width = pl.min_horizontal(start, pl.lit(chars))
-    return pl.col("shadow").str.slice(start - width, width)
-
-
 # A clause ends at ", " (not the decimal comma), ";", ": ", a dash between spaces or a
 # parenthesis: "fiel auf 4,1 Prozent, nach 10,9 Prozent ein Jahr zuvor" has two clauses.
 _CLAUSE_BREAK = r"(?:,\s|;|:\s|\s-\s|[()])"
@@ -147,7 +140,7 @@ _CLAUSE_BREAK = r"(?:,\s|;|:\s|\s-\s|[()])"
 
 def clause_before() -> pl.Expr:
     """The lower-cased shadow of the figure's clause up to the figure (at most 80 chars)."""
-    before = _shadow_before(80).str.to_lowercase()
+    before = shadow_before(80).str.to_lowercase()
     return before.str.extract(rf"(?s)^(?:.*{_CLAUSE_BREAK})?(.*)$", 1)
 
 
@@ -176,9 +169,9 @@ def signed_change() -> pl.Expr:
     Prozent", "verlor knapp 4 Prozent", "gab um 2,4 Prozent nach", "9 Prozent weniger".
 
     Reads the figure's clause from the `_cb`/`_ca` columns (`clause_before()`,
-    `clause_after()`). Within the figure's clause: a direction word in the 30 characters after the figure
-    decides first (participles, "weniger", "im Minus"), then the last direction word before
-    it, then a separable verb whose particle ends the clause. A level after "auf" following
+    `clause_after()`). A direction word in the 30 characters after the figure decides first
+    (participles, "weniger", "im Minus"), then the last direction word before it, then a
+    separable verb whose particle ends the clause. A level after "auf" following
     a verb, and every amount, keep their sign."""
     before = pl.col("_cb")
     after = pl.col("_ca")
@@ -235,7 +228,7 @@ _ALTERNATIVE = rf"({_LOW})\s+oder\s*$"
 
 def range_columns() -> list[pl.Expr]:
     """`value_low` (with the figure's scale and sign) and `range_type` (range/alternative)."""
-    before = _shadow_before(40)
+    before = shadow_before(40)
     ranged = pl.coalesce(before.str.extract(_RANGE, 1), before.str.extract(_RANGE, 2))
     alternative = before.str.extract(_ALTERNATIVE, 1)
     low = german_number(pl.coalesce(ranged, alternative), pl.col("scale_factor"))
