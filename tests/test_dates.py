@@ -38,6 +38,22 @@ def test_year_is_the_one_closest_to_publication() -> None:
     assert d["year_inferred"] is True
 
 
+def test_yearless_date_follows_the_sentence_tense() -> None:
+    published = date(2025, 10, 24)
+    # Six months ahead, not six months back: the meeting is still to come.
+    (d,) = dates_in("Die Hauptversammlung findet am 30. April statt.", published)
+    assert d["value_date"] == date(2026, 4, 30)
+    # A past report of a July date one quarter later stays in the same year ...
+    (d,) = dates_in("Der Konzern hatte am 30. Juli Zahlen vorgelegt.", published)
+    assert d["value_date"] == date(2025, 7, 30)
+    # ... and a past sentence about a date just after publication is last year's.
+    (d,) = dates_in("Am 2. November hatte der Konzern gewarnt.", published)
+    assert d["value_date"] == date(2024, 11, 2)
+    # Without a tense cue the nearest year stays the rule.
+    (d,) = dates_in("Der Termin: 30. April.", published)
+    assert d["value_date"] == date(2025, 4, 30)
+
+
 def test_numeric_and_iso_dates() -> None:
     found = dates_in("Stichtag 21.11.2025, Zahlung 2026-01-15.", None)
     assert [d["value_date"] for d in found] == [date(2025, 11, 21), date(2026, 1, 15)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from finnews.asciify import asciify_pattern
 from finnews.lexicon import MONTHS, alternation
 from finnews.spans import find_spans
 
@@ -39,22 +40,75 @@ def nearest_year_date(month: pl.Expr, day: pl.Expr, reference: pl.Expr) -> pl.Ex
     return chosen.otherwise(candidates[2])
 
 
-def resolve_date(day: pl.Expr, month: pl.Expr, year: pl.Expr, reference: pl.Expr) -> pl.Expr:
-    """An explicit year wins; otherwise the year is inferred from the reference date."""
-    explicit = ymd(year, month, day)
+# Tense of the sentence a yearless date stands in: "Die Hauptversammlung findet am 30. April
+# statt" (published in October) is next April; "hatte am 30. April ... gemeldet" the last one.
+# "berichtet" and "veröffentlicht" are present tense too, so they are no past cue.
+_FUTURE = (
+    r"\b(?:wird|werden|will|wollen|soll|sollen|findet|finden|stattfinden|anstehende\w*|"
+    r"kommende\w*|nächste\w*|bevorstehende\w*|geplant\w*|plant|planen|erwartet|vorlegen|"
+    r"vorzulegen|veröffentlichen|berichten wird|ab dem)\b"
+)
+_PAST_TENSE = (
+    r"\b(?:hatte|hatten|war|waren|wurde|wurden|vergangene\w*|zuletzt|seit|bisher|"
+    r"vorgelegt|gemeldet|angekündigt|mitgeteilt)\b"
+)
+
+
+def sentence_tense(shadow: pl.Expr) -> pl.Expr:
+    """'future', 'past' or null (no cue, or both) from the sentence's verbs and adverbs."""
+    lower = shadow.str.to_lowercase()
+    future = lower.str.contains(asciify_pattern(_FUTURE))
+    past = lower.str.contains(asciify_pattern(_PAST_TENSE))
     return (
-        pl.when(year.is_not_null())
-        .then(explicit)
+        pl.when(future & ~past)
+        .then(pl.lit("future"))
+        .when(past & ~future)
+        .then(pl.lit("past"))
+        .otherwise(pl.lit(None, pl.String))
+    )
+
+
+def tensed_year_date(month: pl.Expr, day: pl.Expr, reference: pl.Expr, tense: pl.Expr) -> pl.Expr:
+    """The yearless date read in the sentence's tense: the first one on or after `reference`
+    in future sentences, the last one on or before it in past ones, else the nearest."""
+    year = reference.dt.year()
+    this_year = ymd(year, month, day)
+    next_on = pl.when(this_year >= reference).then(this_year).otherwise(ymd(year + 1, month, day))
+    last_on = pl.when(this_year <= reference).then(this_year).otherwise(ymd(year - 1, month, day))
+    return (
+        pl.when(tense == "future")
+        .then(next_on)
+        .when(tense == "past")
+        .then(last_on)
         .otherwise(nearest_year_date(month, day, reference))
     )
+
+
+def resolve_date(
+    day: pl.Expr,
+    month: pl.Expr,
+    year: pl.Expr,
+    reference: pl.Expr,
+    tense: pl.Expr | None = None,
+) -> pl.Expr:
+    """An explicit year wins; otherwise the year is inferred from the reference date (and
+    the sentence's tense, when known)."""
+    explicit = ymd(year, month, day)
+    inferred = (
+        nearest_year_date(month, day, reference)
+        if tense is None
+        else tensed_year_date(month, day, reference, tense)
+    )
+    return pl.when(year.is_not_null()).then(explicit).otherwise(inferred)
 
 
 def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Date mentions in sentences: value_date, alt_date (for "18. oder 19."), year_inferred."""
     # Diagonal concat: each pattern's missing groups (day2, month_name...) become nulls.
+    tensed = sentences.with_columns(sentence_tense(pl.col("shadow")).alias("_tense"))
     spans = pl.concat(
         [
-            find_spans(sentences, "text", p, keep, shadow_col="shadow")
+            find_spans(tensed, "text", p, [*keep, "_tense"], shadow_col="shadow")
             for p in (TEXT_DATE, NUMERIC_DATE, ISO_DATE)
         ],
         how="diagonal_relaxed",
@@ -68,11 +122,17 @@ def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     day = pl.col("day").cast(pl.Int32)
     year = pl.col("year").cast(pl.Int32)
     reference = pl.col("published_date")
-    return spans.with_columns(
-        resolve_date(day, month, year, reference).alias("value_date"),
-        resolve_date(pl.col("day2").cast(pl.Int32), month, year, reference).alias("alt_date"),
-        year.is_null().alias("year_inferred"),
-    ).filter(
-        # Impossible dates (31 April) go; a date whose year cannot be known stays, undated.
-        pl.col("value_date").is_not_null() | (year.is_null() & reference.is_null())
+    tense = pl.col("_tense")
+    day2 = pl.col("day2").cast(pl.Int32)
+    return (
+        spans.with_columns(
+            resolve_date(day, month, year, reference, tense).alias("value_date"),
+            resolve_date(day2, month, year, reference, tense).alias("alt_date"),
+            year.is_null().alias("year_inferred"),
+        )
+        .filter(
+            # Impossible dates (31 April) go; a date whose year cannot be known stays, undated.
+            pl.col("value_date").is_not_null() | (year.is_null() & reference.is_null())
+        )
+        .drop("_tense")
     )
