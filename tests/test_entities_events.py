@@ -122,3 +122,40 @@ def test_other_currencies_and_deal_wordings() -> None:
     } <= events
     entities = set(found.entities.select("entity_type", "name").iter_rows())
     assert ("organisation_candidate", "Stellantis") in entities
+
+
+def test_event_word_families_and_their_ambiguous_members() -> None:
+    # Inflected, compound and separable members of each family fire ...
+    fire = {
+        "Siemens gab den größten Zukauf seit Jahren bekannt.": "merger_acquisition",
+        "SAP und Siemens arbeiten künftig bei KI-Agenten eng zusammen.": "partnership",
+        "Infineon hat mit Siemens einen Liefervertrag über zehn Jahre vereinbart.": "partnership",
+        "Apple hat das neue iPhone vorgestellt.": "product_launch",
+        "RWE steckt 10 Milliarden Euro in den Ausbau der Windkraft.": "investment",
+        "Rheinmetall stockte den Anteil an der Werft auf 25 Prozent auf.": "stake_purchase",
+        "Ein Richter in Kalifornien gab den Klägern gegen Tesla recht.": "legal_action",
+        "Die Wettbewerbsbehörde verhängte ein Bußgeld gegen Meta.": "regulatory_action",
+        "Auf der Keynote in Cupertino zeigte Apple neue Modelle.": "conference",
+        "Zalando eröffnet ein neues Logistikzentrum in Polen.": "expansion",
+    }
+    # ... words that merely look alike do not.
+    quiet = {
+        "Käufer können ihre Bestellungen an KI-Agenten abgeben.": "merger_acquisition",
+        "BMW steckt 9 Milliarden Euro in Forschung und Entwicklung.": "investment",
+        "BYD verkaufte im Oktober 1,2 Millionen Fahrzeuge.": "merger_acquisition",
+        "Ein neues Werk soll die Produktion aufnehmen.": "product_launch",
+        "Im Vergleich zum Vorjahr stieg der Umsatz.": "legal_action",
+        "Der DAX eröffnete im Plus.": "expansion",
+        "Die Aktie weitete ihre Verluste am Nachmittag aus.": "expansion",
+    }
+    texts = {f"s{i}": text for i, text in enumerate([*fire, *quiet])}
+    found = extract_texts(texts, datetime.date(2025, 10, 1)).events
+    fired = set(
+        found.join(
+            pl.DataFrame({"article_id": list(texts), "text": list(texts.values())}), on="article_id"
+        )
+        .select("text", "event_type")
+        .iter_rows()
+    )
+    assert {(t, e) for t, e in fire.items() if (t, e) not in fired} == set()
+    assert {(t, e) for t, e in quiet.items() if (t, e) in fired} == set()

@@ -7,22 +7,122 @@ import polars as pl
 from finnews.asciify import asciify_pattern
 
 # Trigger patterns on the lower-cased sentence. A sentence may carry several event types.
+# Each type lists word families, not single phrasings: noun stems that also head compounds
+# ("Übernahmeangebot", "Milliardenübernahme"), the verb's inflected and separable forms
+# ("stellt ... vor", "vorgestellt"), and, where a word is ambiguous, the object it needs
+# ("verkauft ... Sparte" is a deal, "verkaufte 2 Millionen Autos" is not).
+_EARNINGS = (
+    # Announced or reported: "legt die Zahlen ... vor".
+    r"quartalszahlen|geschäftszahlen|jahreszahlen|halbjahreszahlen|zahlen zum|zahlen für"
+    r"|ergebnisse für|ergebnisse zum|quartalsbericht|zwischenbericht|quartalsbilanz"
+    r"|quartalsergebnis|jahresergebnis|jahresbilanz|halbjahresbilanz|zahlenwerk"
+    r"|bilanzpressekonferenz|nächsten zahlen|zahlen (?:vorgelegt|vorgestellt|veröffentlicht)"
+    r"|(?:legt|legte|legen|legten|präsentiert|präsentierte|meldet|meldete|veröffentlicht"
+    r"|veröffentlichte) .{0,50}(?:zahlen|bilanz)\b.{0,40}\bvor\b|legte .{0,40}zahlen vor"
+    # A period's result stated: "hat im dritten Quartal einen Umsatz von ... erzielt",
+    # "nach neun Monaten ... EBITDA", "im abgelaufenen Geschäftsjahr ... verdient".
+    r"|(?:im|für das|in seinem|in ihrem) (?:(?:erste|zweite|dritte|vierte|abgelaufene|jüngste)n? )?"
+    r"(?:geschäfts)?quartal .{0,80}(?:umsatz|gewinn|ergebnis|erträge|ebitda|erzielt|erwirtschaftet"
+    r"|verdient|gewachsen|aufträge|auftragseingang|setzte|gesteigert|steigerte)"
+    r"|(?:umsatz|gewinn|ergebnis|erträge|ebitda)\w*\s+(?:\w+\s+){0,5}im\s+(?:\w+\s+)?"
+    r"(?:geschäfts)?quartal\b"
+    r"|(?:nach|in) (?:den ersten )?(?:drei|sechs|neun) monaten .{0,80}(?:umsatz|gewinn|ergebnis"
+    r"|ebitda|erzielt|erwirtschaftet)"
+    r"|(?:im|in seinem|in ihrem) (?:abgelaufenen|vergangenen) (?:geschäftsjahr|halbjahr)"
+    r" .{0,80}(?:umsatz|gewinn|ergebnis|erzielt|erwirtschaftet|verdient)"
+)
+_MERGER = (
+    r"fusion|fusioniert|übernahme|übernimmt|übernehmen|übernahm\b|zusammenschluss|akquisition"
+    r"|zukauf|zukäufe|schluckt|einverleib|trennt sich von|käufer (?:ist|war|für)\b|als käufer"
+    r"|veräußer|abspaltung|abgespalten"
+    r"|spaltet .{0,40}\bab\b|ausgliederung|kaufangebot|\bgebot\b|mehrheit an\b"
+    r"|schließ\w* sich .{0,40}zusammen"
+    r"|verkauf (?:des|der|seines|ihres) [\w-]*(?:geschäft|sparte|tochter)"
+    r"|(?:kauft|kaufte|kaufen|gekauft|erwirbt|erwarb|erworben|erwerben) (?:\w+ ){0,4}[\w-]*"
+    r"(?:konkurrenten|rivalen|hersteller|anbieter|spezialisten|startup|start-up|firma|sparte"
+    r"|geschäft|tochter|einheit)\b"
+    r"|(?:verkauft|verkaufte|verkaufen|abgestoßen|stößt|abstoßen) (?:\w+ ){0,4}[\w-]*"
+    r"(?:sparte|geschäft|tochter|einheit|geschäftsbereich)\b"
+)
+_PARTNERSHIP = (
+    r"partnerschaft|kooperation|kooperier|zusammenarbeit|zusammenarbeiten"
+    r"|arbeite[nt] .{0,60}\bzusammen\b|allianz mit|bündnis|gemeinsam mit (?:dem|der|den)\b"
+    r"|gemeinsame[nms]? (?:projekt|werk|fabrik|unternehmen|entwicklung|plattform)"
+    r"|vereinbarung (?:mit|zwischen)|mit .{0,60}\bvereinbart|abkommen (?:mit|zwischen)"
+    r"|joint venture|gemeinschaftsunternehmen|liefervertrag|liefervereinbarung|rahmenvertrag"
+    r"|lizenzabkommen|lizenzvertrag|(?:vertrag|verträge) mit\b|(?:als|neue[rn]?) partner\b"
+)
+_LAUNCH = (
+    r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|vorgestellt|auf den markt|enthüllt"
+    r"|präsentiert\w* .{0,60}(?:neue|modell|produkt|app|tool|smartphone|chip|fahrzeug|version"
+    r"|generation|plattform|dienst|gerät|brille|software)"
+    r"|neue[nmrs]? (?:[\w-]+ )?(?:modell|produkt|smartphone|fahrzeug|chip|generation|version"
+    r"|app|dienst|plattform|ki-modell|sprachmodell|gerät|elektroauto|suv|medikament)"
+    r"|markteinführung|marktstart|verkaufsstart|auslieferungsstart|\blaunch|lanciert|debüt"
+    r"|bringt .{0,60}\bheraus\b|herausgebracht|ist ab .{0,40}erhältlich"
+    r"|kommt .{0,60}in den handel|in den handel kommen"
+)
+_INVESTMENT = (
+    r"investiert|investieren|investierte|investition|investitionsoffensive|investitionsprogramm"
+    # "steckt 20 Milliarden in den Ausbau", not a yearly research budget.
+    r"|(?:steckt|stecken|steckte) .{0,40}(?:milliarden|millionen) .{0,40}\bin (?:den|die|das)"
+    r" (?:aus|auf)bau\b|\bcapex\b"
+)
+# Buying into a company, not holding a stake ("hält eine Beteiligung") or buying back.
+_STAKE = (
+    r"anteile im wert|kaufte anteile|anteil aufgestockt|minderheitsbeteiligung|aktienpaket"
+    r"|beteiligung (?:an .{0,40})?(?:ausgebaut|aufgestockt|erhöht|erworben)"
+    r"|(?:erhöht|erhöhte|stockt|stockte) .{0,40}(?:anteil|beteiligung)"
+    r"|(?:erwirbt|erwarb|erwerben|kauft|kaufte|sichert sich) .{0,50}(?:beteiligung|anteile|aktien)\b"
+    r"|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b"
+    r"|steigt .{0,50}\b(?:bei|beim) [\w.-]+(?: \w+)? ein\b|eingestiegen"
+    r"|(?:hat|hatte) sich .{0,80}\bbeteiligt|beteiligte sich"
+)
+_MARKETING = (
+    r"kampagne|werbeoffensive|marketingoffensive|werbefeldzug|rabattaktion|rabattschlacht"
+    r"|sponsoring|werbespot"
+)
+_LEGAL = (
+    r"klage|verklagt|kläger|gericht|richter|rechtsstreit|steuerstreit|patentstreit|streit mit"
+    r"|verfahren gegen|prozess gegen|schadenersatz|schadensersatz|verurteilt|angeklagt"
+    r"|staatsanwalt|vergleich mit den|auf einen vergleich|patentverletzung"
+)
+_REGULATORY = (
+    r"regulierungsbehörde|aufsichtsbehörde|wettbewerbsbehörde|kartellamt|kartellbehörde"
+    r"|kartellverfahren|wettbewerbshüter|regulierer|sanktion|exportbeschränkung|exportverbot"
+    r"|exportkontrolle|bußgeld|geldstrafe|strafe (?:von|in höhe)|bafin|finanzaufsicht"
+    r"|bankenaufsicht|ermittlungen gegen|ermittelt gegen|untersuchung gegen"
+    r"|(?:zentralbank|ezb|aufsicht|behörde|kommission)(?: [a-z]+)? (?:prüft|untersucht|genehmigt"
+    r"|billigt|untersagt|verbietet|ordnet|ordnete|verhängt|verhängte|ermittelt|leitet)"
+)
+_CONFERENCE = (
+    r"konferenz|\bevent\b|messe\b|hauptversammlung|kongress|kapitalmarkttag|analystentag"
+    r"|investorentag|capital markets day|investor day|keynote|aktionärstreffen"
+)
+_EXPANSION = (
+    r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen"
+    r"|eröffne\w* .{0,40}(?:werk|standort|filiale|fabrik|büro|zentrum|niederlassung|laden|store)"
+    r"|neues werk|neue fabrik|expansionspläne|\bexpansion\b|expandier|markteintritt"
+    r"|(?:zentren|werke?|standorte?|produktion|filialnetz) .{0,50}(?:auszubauen|ausbauen"
+    r"|erweitern|zu erweitern)|ans netz (?:gehen|bringen|genommen)|in betrieb (?:nehmen|genommen)"
+    r"|(?:baut|errichtet|plant) .{0,60}(?:fabrik|werk\b|standort)|niederlassung|gigafactory"
+    r"|kapazitätsausbau|ausbau (?:der|des|seiner|ihrer) (?:kapazität|produktion|präsenz|werk)"
+    r"|weite[nt] .{0,40}(?:geschäft|präsenz|produktion|angebot|kapazität|netz)\w* .{0,30}\baus\b"
+    r"|neue(?:n)? märkte"
+)
 EVENT_TRIGGERS: dict[str, str] = {
-    # Announced or reported: "legt die Zahlen ... vor", and a period's result stated
-    # ("hat im dritten Quartal einen Umsatz von ... erzielt", "nach neun Monaten ... EBITDA").
-    "earnings_release": r"quartalszahlen|geschäftszahlen|jahreszahlen|zahlen zum|zahlen für|ergebnisse für|ergebnisse zum|quartalsbericht|bilanzpressekonferenz|nächsten zahlen|zahlen (?:vorgelegt|vorgestellt|veröffentlicht)|legte .{0,40}zahlen vor|(?:im|für das|in seinem|in ihrem) (?:(?:erste|zweite|dritte|vierte|abgelaufene|jüngste)n? )?(?:geschäfts)?quartal .{0,80}(?:umsatz|gewinn|ergebnis|erträge|ebitda|erzielt|erwirtschaftet|verdient|gewachsen|aufträge|auftragseingang|setzte|gesteigert|steigerte)|(?:umsatz|gewinn|ergebnis|erträge|ebitda)\w*\s+(?:\w+\s+){0,5}im\s+(?:\w+\s+)?(?:geschäfts)?quartal\b|(?:nach|in) (?:den ersten )?(?:drei|sechs|neun) monaten .{0,80}(?:umsatz|gewinn|ergebnis|ebitda|erzielt|erwirtschaftet)",
-    "merger_acquisition": r"fusion|fusioniert|übernahme|übernimmt|übernehmen|zusammenschluss|akquisition|trennt sich von|käufer ist|veräußer|abspaltung|verkauf (?:des|der|seines|ihres) [\w-]*(?:geschäft|sparte|tochter)",
-    "partnership": r"partnerschaft|kooperation|zusammenarbeit|allianz mit|gemeinsam mit (?:dem|der|den)\b|vereinbarung mit|joint venture|gemeinschaftsunternehmen|liefervertrag|rahmenvertrag",
-    "product_launch": r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|auf den markt|enthüllt|präsentiert .{0,60}(modell|produkt|app|tool)|neues .{0,30}(modell|produkt|smartphone|fahrzeug)|markteinführung|marktstart|kommt .{0,60}in den handel|in den handel kommen",
-    "investment": r"investiert|investieren|investitionsoffensive|investitionsprogramm|investitionen in|investitionen von",
-    # Buying into a company, not holding a stake ("hält eine Beteiligung") or buying back.
-    "stake_purchase": r"anteile im wert|kaufte anteile|anteil aufgestockt|beteiligung (?:an .{0,40})?(?:ausgebaut|aufgestockt|erhöht|erworben)|(?:erwirbt|erwarb|erwerben|kauft|kaufte|sichert sich) .{0,50}(?:beteiligung|anteile|aktien)\b|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b|(?:hat|hatte) sich .{0,80}\bbeteiligt|beteiligte sich",
-    "marketing_campaign": r"kampagne",
-    "legal_action": r"klage|verklagt|gericht|rechtsstreit|steuerstreit|streit mit|verfahren gegen",
-    "regulatory_action": r"regulierungsbehörde|aufsichtsbehörde|kartellamt|kartellbehörde|wettbewerbshüter|sanktion|exportbeschränkung|exportverbot|bafin|finanzaufsicht|bankenaufsicht|(?:zentralbank|ezb|aufsicht|behörde|kommission)(?: [a-z]+)? (?:prüft|untersucht|genehmigt|billigt|untersagt|verbietet|ordnet|ordnete|verhängt|verhängte)",
-    "conference": r"konferenz|\bevent\b|messe\b|hauptversammlung|kongress|kapitalmarkttag|analystentag|investorentag|capital markets day",
-    "expansion": r"rechenzentren .{0,60}(errichten|eröffnen|bauen|ausbauen)|kapazitäten .{0,40}ausbauen|eröffnet .{0,40}(werk|standort|filiale)|neues werk|expansionspläne|\bexpansion\b|expandier|markteintritt|(?:zentren|werke?|standorte?|produktion|filialnetz) .{0,50}(?:auszubauen|ausbauen|erweitern|zu erweitern)|ans netz (?:gehen|bringen|genommen)|in betrieb (?:nehmen|genommen)|(?:baut|errichtet|plant) .{0,60}(?:fabrik|werk\b|standort)",
-}  # fmt: skip
+    "earnings_release": _EARNINGS,
+    "merger_acquisition": _MERGER,
+    "partnership": _PARTNERSHIP,
+    "product_launch": _LAUNCH,
+    "investment": _INVESTMENT,
+    "stake_purchase": _STAKE,
+    "marketing_campaign": _MARKETING,
+    "legal_action": _LEGAL,
+    "regulatory_action": _REGULATORY,
+    "conference": _CONFERENCE,
+    "expansion": _EXPANSION,
+}
 EVENT_TYPES = list(EVENT_TRIGGERS)
 
 # Sold-back shares are a buyback, not a stake purchase.
