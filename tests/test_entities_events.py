@@ -137,6 +137,14 @@ def test_event_word_families_and_their_ambiguous_members() -> None:
         "Die Wettbewerbsbehörde verhängte ein Bußgeld gegen Meta.": "regulatory_action",
         "Auf der Keynote in Cupertino zeigte Apple neue Modelle.": "conference",
         "Zalando eröffnet ein neues Logistikzentrum in Polen.": "expansion",
+        # Frames: a company as the object of a buying verb, two companies acting together,
+        # a company sued; or a buying verb with a price.
+        "Im Frühjahr kaufte Siemens Altair.": "merger_acquisition",
+        "Zalando kaufte im Frühjahr About You für 1,1 Milliarden Euro.": "merger_acquisition",
+        "Siemens hat Altair gekauft.": "merger_acquisition",
+        "Qualcomm und Samsung entwickeln die Chips gemeinsam.": "partnership",
+        "Intel will mit Nvidia künftig gemeinsam entwickeln.": "partnership",
+        "Ein Aktionärsverband klagt gegen Porsche.": "legal_action",
     }
     # ... words that merely look alike do not.
     quiet = {
@@ -147,6 +155,12 @@ def test_event_word_families_and_their_ambiguous_members() -> None:
         "Im Vergleich zum Vorjahr stieg der Umsatz.": "legal_action",
         "Der DAX eröffnete im Plus.": "expansion",
         "Die Aktie weitete ihre Verluste am Nachmittag aus.": "expansion",
+        "Anleger kauften zuletzt Aktien von Nvidia für 2 Milliarden Dollar.": "merger_acquisition",
+        "Im Quartal erwarb der Konzern zusätzliche Aktien für 1,2 Milliarden Dollar.": (
+            "merger_acquisition"
+        ),
+        "Porsche klagt über schwache Geschäfte in China.": "legal_action",
+        "Qualcomm und Samsung legten am Mittwoch Zahlen vor.": "partnership",
     }
     texts = {f"s{i}": text for i, text in enumerate([*fire, *quiet])}
     found = extract_texts(texts, datetime.date(2025, 10, 1)).events

@@ -125,6 +125,29 @@ EVENT_TRIGGERS: dict[str, str] = {
 }
 EVENT_TYPES = list(EVENT_TRIGGERS)
 
+# Frames: the same verbs, read with the companies they bind. In `_frame`, the lower-cased
+# sentence, every gazetteer company is replaced by "@" ("siemens kauft altair" -> "@ kauft
+# altair" when only Siemens is known; "mercedes und byd bauen gemeinsam" -> "@ und @ bauen
+# gemeinsam"). A company as the object of a buying verb makes a deal; two companies doing
+# something together make a partnership; a company as the one sued makes a legal action.
+_ART = r"(?:(?:den|die|das|dem|der|des) )?(?:[\w-]+ ){0,2}"
+_BUY = r"\b(?:kauft|kaufte|kaufen|gekauft|erwirbt|erwarb|erwerben|erworben|übernimmt|übernahm)"
+EVENT_FRAMES: dict[str, str] = {
+    "merger_acquisition": (
+        rf"{_BUY} {_ART}@|@ (?:\w+ ){{0,3}}(?:gekauft|erworben|übernommen|geschluckt)\b"
+        rf"|{_BUY} .{{0,60}}\bfür (?:\w+ )?[\d,.]+ (?:milliarden|mrd|millionen|mio)\b"
+        r"|(?:fusion|zusammenschluss) (?:von|zwischen|mit) @|@ (?:und|mit) @ (?:\w+ ){0,2}fusion"
+    ),
+    "partnership": (
+        r"@ (?:und|sowie) @ .{0,80}(?:gemeinsam|zusammen\b|kooperier|vereinbar|verbünde)"
+        r"|mit @ .{0,60}(?:zusammenarbeit|kooperier|vereinbart|zusammen (?:entwickeln|bauen)"
+        r"|gemeinsam (?:entwickeln|bauen|betreiben))"
+    ),
+    "legal_action": r"(?:verklagt|verklagte|klagt gegen|klage gegen|prozess gegen) @",
+}
+# A buying verb whose object is shares is a stake purchase (or a buyback), not a deal.
+_SHARES_BOUGHT = rf"{_BUY} (?:\w+ ){{0,4}}(?:aktien|anteile|beteiligung)\b"
+
 # Sold-back shares are a buyback, not a stake purchase.
 _NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurück\b"
 # "eine Übernahme sei derzeit nicht geplant": a trigger with a negation right after it, or
@@ -142,14 +165,24 @@ _BACK_REFERENCE = r"^(dann|dort|an diesem tag|an dem tag|zu diesem termin)\b"
 
 
 def _fires(name: str, pattern: str) -> pl.Expr:
-    """The lower-cased sentence (`_lower`) holds the trigger of event type `name`, and the
-    trigger is neither negated nor a past event recalled; a buyback is no stake purchase."""
-    trigger = f"(?:{pattern})"
-    void = f"{trigger}{_NEGATION_AFTER}|{_NEGATION_BEFORE}{trigger}|{trigger}{_PAST}"
-    if name == "stake_purchase":
-        void = f"{void}|{_NOT_A_STAKE}"
-    lower = pl.col("_lower")
-    return lower.str.contains(asciify_pattern(pattern)) & ~lower.str.contains(asciify_pattern(void))
+    """The lower-cased sentence (`_lower`) holds the trigger of event type `name`, or its
+    masked form (`_frame`) one of the type's frames, and neither is negated nor a past event
+    recalled; a buyback is no stake purchase, buying shares no deal."""
+    fires = pl.lit(False)
+    for column, found in (("_lower", pattern), ("_frame", EVENT_FRAMES.get(name))):
+        if found is None:
+            continue
+        trigger = f"(?:{found})"
+        void = f"{trigger}{_NEGATION_AFTER}|{_NEGATION_BEFORE}{trigger}|{trigger}{_PAST}"
+        if name == "stake_purchase":
+            void = f"{void}|{_NOT_A_STAKE}"
+        if name == "merger_acquisition" and column == "_frame":
+            void = f"{void}|{_SHARES_BOUGHT}"
+        text = pl.col(column)
+        fires = fires | (
+            text.str.contains(asciify_pattern(found)) & ~text.str.contains(asciify_pattern(void))
+        )
+    return fires
 
 
 def detect_events(
@@ -158,15 +191,24 @@ def detect_events(
     mentions: pl.LazyFrame,
     figures: pl.LazyFrame,
     main_company: pl.LazyFrame,
+    company_pattern: str,
 ) -> pl.LazyFrame:
-    """One row per (sentence, event type) whose trigger occurs in the sentence."""
+    """One row per (sentence, event type) whose trigger or frame occurs in the sentence.
+
+    `company_pattern` is the gazetteer's mention regex, used to mask companies in frames.
+    """
     key = ["article_id", "sentence_idx"]
     ctx = pl.col("shadow").str.to_lowercase()
-    any_trigger = "|".join(f"(?:{p})" for p in EVENT_TRIGGERS.values())
+    # The prefilter reads "@" as any short stretch of text, so it passes every sentence a
+    # frame could match; masking (a second pass of the company regex) runs on those only.
+    frames_loose = [p.replace("@", ".{1,40}?") for p in EVENT_FRAMES.values()]
+    any_trigger = "|".join(f"(?:{p})" for p in [*EVENT_TRIGGERS.values(), *frames_loose])
+    masked = pl.col("shadow").str.replace_all(asciify_pattern(company_pattern), "@")
     flagged = (
         # One pass finds the few sentences with any trigger; only those are typed.
         sentences.with_columns(ctx.alias("_lower"))
         .filter(pl.col("_lower").str.contains(asciify_pattern(any_trigger)))
+        .with_columns(masked.str.to_lowercase().alias("_frame"))
         .with_columns(_fires(name, pattern).alias(name) for name, pattern in EVENT_TRIGGERS.items())
         .unpivot(
             index=[*key, "char_start", "char_end", "text", "shadow", "_lower", "published_date"],

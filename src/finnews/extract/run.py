@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from finnews.asciify import asciify_pattern
-from finnews.extract.companies import extract_mentions
+from finnews.extract.companies import extract_mentions, mention_pattern
 from finnews.extract.dates import extract_dates
 from finnews.extract.entities import extract_entities
 from finnews.extract.events import detect_events
@@ -210,6 +210,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         mentions.lazy(),
         figures.lazy(),
         main,
+        mention_pattern(aliases),
     ).collect(engine="in-memory")
     entities = _entity_companies(
         _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
