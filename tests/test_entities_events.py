@@ -173,3 +173,12 @@ def test_event_word_families_and_their_ambiguous_members() -> None:
     )
     assert {(t, e) for t, e in fire.items() if (t, e) not in fired} == set()
     assert {(t, e) for t, e in quiet.items() if (t, e) in fired} == set()
+
+
+def test_names_beyond_ascii_classes_keep_their_letters_and_offsets() -> None:
+    # Found on the ASCII shadow ("Bjorn", "Lurssen"); read back from the original text.
+    body = "Konzernchef Bjørn Gulden ist zufrieden. Die Werftengruppe Lürssen verkauft."
+    found = extract_texts({"n": body}, datetime.date(2025, 10, 1)).entities
+    rows = set(found.select("entity_type", "name", "char_start", "char_end").iter_rows())
+    assert ("person", "Bjørn Gulden", 12, 24) in rows
+    assert all(body[s:e] == name for _, name, s, e in rows)

@@ -14,6 +14,8 @@ pattern, anchored, on that short surface.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from finnews.asciify import asciify, asciify_pattern
@@ -65,8 +67,34 @@ def find_spans(
     )
     if "(?P<" not in pattern:
         return spans
-    groups = pl.col("surface").str.extract_groups(rf"(?s)^(?:{pattern})$")
-    return spans.with_columns(groups.alias("_groups")).unnest("_groups")
+    anchored = rf"(?s)^(?:{pattern})$"
+    names = re.findall(r"\(\?P<(\w+)>", pattern)
+    # The span was found on the shadow; a pattern with ASCII classes ([A-Z][a-z]+) does not
+    # re-match "Bjørn Gulden" or "Lürssen" in the original. Then the groups are read on the
+    # shadow surface and sliced from the original at the same offsets.
+    shadow_surface = pl.col("_shadow_surface")
+    fallback = shadow_surface.str.extract_groups(asciify_pattern(anchored))
+    return (
+        spans.with_columns(
+            pl.col("surface").str.contains(anchored).alias("_exact"),
+            pl.col("surface").str.extract_groups(anchored).alias("_groups"),
+            asciify(pl.col("surface")).alias("_shadow_surface"),
+        )
+        .with_columns(fallback.alias("_fallback"))
+        .with_columns(
+            pl.when(pl.col("_exact"))
+            .then(pl.col("_groups").struct.field(name))
+            .otherwise(
+                pl.col("surface").str.slice(
+                    shadow_surface.str.find(pl.col("_fallback").struct.field(name), literal=True),
+                    pl.col("_fallback").struct.field(name).str.len_bytes(),
+                )
+            )
+            .alias(name)
+            for name in names
+        )
+        .drop("_exact", "_groups", "_shadow_surface", "_fallback")
+    )
 
 
 def shadow_before(chars: int) -> pl.Expr:
