@@ -145,6 +145,16 @@ def test_event_word_families_and_their_ambiguous_members() -> None:
         "Qualcomm und Samsung entwickeln die Chips gemeinsam.": "partnership",
         "Intel will mit Nvidia künftig gemeinsam entwickeln.": "partnership",
         "Ein Aktionärsverband klagt gegen Porsche.": "legal_action",
+        # Wordings first met in held-out v5.
+        "Im Dezemberquartal stieg der Umsatz von Apple um 8 Prozent.": "earnings_release",
+        "Partner ist der Chipkonzern Nvidia.": "partnership",
+        "In Dresden entsteht bis 2027 eine Fabrik für Leistungshalbleiter.": "expansion",
+        "Infineon nahm in Dresden die neue Fertigung in Betrieb.": "expansion",
+        "Zalando will seinen Marktplatz nach Großbritannien bringen.": "expansion",
+        "Apple will 500 Milliarden Dollar in neue Werke stecken.": "investment",
+        "Die Transaktion soll im Sommer abgeschlossen werden.": "merger_acquisition",
+        # A negation in another clause leaves the trigger standing.
+        "Die Aufsichtsbehörde wirft Meta vor, Kunden keine Wahl zu lassen.": "regulatory_action",
     }
     # ... words that merely look alike do not.
     quiet = {
@@ -182,3 +192,21 @@ def test_names_beyond_ascii_classes_keep_their_letters_and_offsets() -> None:
     rows = set(found.select("entity_type", "name", "char_start", "char_end").iter_rows())
     assert ("person", "Bjørn Gulden", 12, 24) in rows
     assert all(body[s:e] == name for _, name, s, e in rows)
+
+
+def test_metric_words_first_met_in_held_out_v5() -> None:
+    body = (
+        "Die Sparte enttäuschte, deren Umsatz um 4 Prozent zurückging. "
+        "Im Quartal verdiente Henkel operativ 1,2 Milliarden Euro. "
+        "Wegen Verstößen muss Apple 500 Millionen Euro zahlen. "
+        "Ein Investor hat Henkel-Aktien im Wert von 2 Milliarden Euro gekauft. "
+        "Der Konzern beschäftigt 20.000 Menschen."
+    )
+    figures = extract_texts({"m": body}, datetime.date(2025, 10, 1)).figures
+    assert figures.select("value", "metric_type").rows() == [
+        (-4.0, "revenue_growth"),
+        (1.2e9, "profit"),
+        (500e6, "costs"),
+        (2e9, "stake_purchase"),
+        (20000.0, "employees"),
+    ]

@@ -48,6 +48,7 @@ COUNT_NOUNS: list[str] = [
     "Mitarbeiter",
     "Beschäftigten",
     "Beschäftigte",
+    "Menschen",
     "Stellen",
     "Aktien",
     "Filialen",

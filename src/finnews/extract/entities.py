@@ -24,7 +24,8 @@ ROLES = [
     "CEO", "CFO", "CTO", "Chef", "Konzernchef", "Vorstandschef", "Firmenchef", "Finanzchef",
     "Technikchef", "Gründer", "Mitgründer", "Präsident", "Präsidentin", "Vorstand",
     "Vorstandsvorsitzende", "Vorstandsvorsitzender", "Aufsichtsratschef", "Analyst",
-    "Analystin", "Fondsmanager", "Fondsmanagerin", "Chefin", "Gründerin",
+    "Analystin", "Fondsmanager", "Fondsmanagerin", "Chefin", "Gründerin", "Konzernchefin",
+    "Vorstandschefin", "Firmenchefin", "Finanzchefin", "Aufsichtsratschefin",
 ]  # fmt: skip
 PERSON = rf"\b(?P<role>{alternation(ROLES)})\s+(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})"
 
@@ -39,7 +40,8 @@ PRODUCT_NOUNS = [
 # Plural and dative forms: "den Medikamenten Nubeqa und Kerendia".
 _PRODUCT_NOUN = rf"\b(?:{alternation(PRODUCT_NOUNS)})(?:e|en|n|s)?"
 _MODEL_NAME = r"[A-Za-z][A-Za-z]*[0-9][\w.-]*|[A-Z][a-z]+[A-Z][\w-]*"
-_PRODUCT_NAME = rf"[A-Z][\w.-]*(?:\s(?:{_MODEL_NAME}))?"
+# A one-digit version is part of the name ("KI-Modell Gemini 3"); a year or amount is not.
+_PRODUCT_NAME = rf"[A-Z][\w.-]*(?:\s(?:{_MODEL_NAME}|[0-9](?:\.[0-9])?\b))?"
 # Short model names in capitals after "neue"/"elektrische" ("der elektrische CLA"), and
 # brand-like names before "-Entwickler"/"-Macher" ("der ChatGPT-Entwickler").
 _CAPS_MODEL = r"[A-Z]{2,5}(?:\s?[0-9]+)?"
@@ -89,6 +91,8 @@ PLACES = [
     "Argentinien", "Chile", "Kolumbien", "Norwegen", "Schweden", "Dänemark", "Finnland",
     "Belgien", "Portugal", "Griechenland", "Tschechien", "Rumänien", "Katar", "Golfregion",
     "Nordsee", "Ostsee", "Toulouse", "Hamburg-Finkenwerder", "Guangzhou", "Veldhoven",
+    "Neuss", "Duisburg", "Bielefeld", "Münster", "Wiesbaden", "Mainz", "Kiel", "Rostock",
+    "Freiburg", "Ulm", "Unterlüß", "Eschborn", "Gütersloh",
 ]  # fmt: skip
 PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b(?P<dash>-)?"
 
@@ -106,7 +110,7 @@ ORG_CUES = [
 # ("T-Mobile US", "About You"). A cue may be the tail of a compound ("US-Tochter").
 _ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
 ORG = (
-    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer))(?:s|en|n)?\s+"
+    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist))(?:s|en|n)?\s+"
     rf"(?P<org>{_ORG_WORD}(?:\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
     r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )

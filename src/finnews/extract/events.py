@@ -22,10 +22,10 @@ _EARNINGS = (
     # A period's result stated: "hat im dritten Quartal einen Umsatz von ... erzielt",
     # "nach neun Monaten ... EBITDA", "im abgelaufenen Geschäftsjahr ... verdient".
     r"|(?:im|für das|in seinem|in ihrem) (?:(?:erste|zweite|dritte|vierte|abgelaufene|jüngste)n? )?"
-    r"(?:geschäfts)?quartal .{0,80}(?:umsatz|gewinn|ergebnis|erträge|ebitda|erzielt|erwirtschaftet"
+    r"\w*quartal .{0,80}(?:umsatz|gewinn|ergebnis|erträge|ebitda|erzielt|erwirtschaftet"
     r"|verdient|gewachsen|aufträge|auftragseingang|setzte|gesteigert|steigerte)"
     r"|(?:umsatz|gewinn|ergebnis|erträge|ebitda)\w*\s+(?:\w+\s+){0,5}im\s+(?:\w+\s+)?"
-    r"(?:geschäfts)?quartal\b"
+    r"\w*quartal\b"
     r"|(?:nach|in) (?:den ersten )?(?:drei|sechs|neun) monaten .{0,80}(?:umsatz|gewinn|ergebnis"
     r"|ebitda|erzielt|erwirtschaftet)"
     r"|(?:im|in seinem|in ihrem) (?:abgelaufenen|vergangenen) (?:geschäftsjahr|halbjahr)"
@@ -35,7 +35,10 @@ _MERGER = (
     r"fusion|fusioniert|übernahme|übernimmt|übernehmen|übernahm\b|zusammenschluss|akquisition"
     r"|zukauf|zukäufe|schluckt|einverleib|trennt sich von|käufer (?:ist|war|für)\b|als käufer"
     r"|veräußer|abspaltung|abgespalten"
-    r"|spaltet .{0,40}\bab\b|ausgliederung|kaufangebot|\bgebot\b|mehrheit an\b"
+    r"|spaltet .{0,40}\bab\b|ausgliederung|kaufangebot|\bgebot\b|mehrheit an\b|transaktion"
+    r"|je aktie in bar|in bar je aktie|barangebot|übernahmeprämie"
+    r"|\bkauf (?:der|des|eines|einer|von) (?:[\w-]+ )?[\w-]*(?:werft|firma|konzern|gruppe|sparte"
+    r"|tochter|geschäft|hersteller|anbieter|unternehmen|bank|marke|kette|plattform|spezialist)"
     r"|schließ\w* sich .{0,40}zusammen"
     r"|verkauf (?:des|der|seines|ihres) [\w-]*(?:geschäft|sparte|tochter)"
     r"|(?:kauft|kaufte|kaufen|gekauft|erwirbt|erwarb|erworben|erwerben) (?:\w+ ){0,4}[\w-]*"
@@ -51,6 +54,7 @@ _PARTNERSHIP = (
     r"|vereinbarung (?:mit|zwischen)|mit .{0,60}\bvereinbart|abkommen (?:mit|zwischen)"
     r"|joint venture|gemeinschaftsunternehmen|liefervertrag|liefervereinbarung|rahmenvertrag"
     r"|lizenzabkommen|lizenzvertrag|(?:vertrag|verträge) mit\b|(?:als|neue[rn]?) partner\b"
+    r"|\bpartner (?:ist|sind|war|waren|wird)\b"
 )
 _LAUNCH = (
     r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|vorgestellt|auf den markt|enthüllt"
@@ -62,11 +66,17 @@ _LAUNCH = (
     r"|bringt .{0,60}\bheraus\b|herausgebracht|ist ab .{0,40}erhältlich"
     r"|kommt .{0,60}in den handel|in den handel kommen"
 )
+# What money is put into when it is an investment, not a yearly budget ("Forschung").
+_FACILITIES = (
+    r"(?:(?:aus|auf)bau\b|rechenzentr|infrastruktur|fabrik|werk|anlage|netz|standort|produktion)"
+)
 _INVESTMENT = (
     r"investiert|investieren|investierte|investition|investitionsoffensive|investitionsprogramm"
     # "steckt 20 Milliarden in den Ausbau", not a yearly research budget.
-    r"|(?:steckt|stecken|steckte) .{0,40}(?:milliarden|millionen) .{0,40}\bin (?:den|die|das)"
-    r" (?:aus|auf)bau\b|\bcapex\b"
+    r"|(?:steckt|stecken|steckte) .{0,40}(?:milliarden|millionen) .{0,40}\bin (?:den |die |das )?(?:\w+ )?"
+    rf"{_FACILITIES}|(?:milliarden|millionen) [^.]{{0,30}}\bin (?:den |die |das )?(?:\w+ )?"
+    rf"{_FACILITIES}"
+    r"[^.]{0,60}\bstecken\b|\bcapex\b"
 )
 # Buying into a company, not holding a stake ("hält eine Beteiligung") or buying back.
 _STAKE = (
@@ -74,7 +84,7 @@ _STAKE = (
     r"|beteiligung (?:an .{0,40})?(?:ausgebaut|aufgestockt|erhöht|erworben)"
     r"|(?:erhöht|erhöhte|stockt|stockte) .{0,40}(?:anteil|beteiligung)"
     r"|(?:erwirbt|erwarb|erwerben|kauft|kaufte|sichert sich) .{0,50}(?:beteiligung|anteile|aktien)\b"
-    r"|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b"
+    r"|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|aktien im wert von [^.]{0,40}(?:gekauft|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b"
     r"|steigt .{0,50}\b(?:bei|beim) [\w.-]+(?: \w+)? ein\b|eingestiegen"
     r"|(?:hat|hatte) sich .{0,80}\bbeteiligt|beteiligte sich"
 )
@@ -108,7 +118,13 @@ _EXPANSION = (
     r"|(?:baut|errichtet|plant) .{0,60}(?:fabrik|werk\b|standort)|niederlassung|gigafactory"
     r"|kapazitätsausbau|ausbau (?:der|des|seiner|ihrer) (?:kapazität|produktion|präsenz|werk)"
     r"|weite[nt] .{0,40}(?:geschäft|präsenz|produktion|angebot|kapazität|netz)\w* .{0,30}\baus\b"
-    r"|neue(?:n)? märkte"
+    r"|neue(?:n)? märkte|\bin betrieb\b"
+    r"|entsteh\w* .{0,40}\b(?:werk|fabrik|standort|rechenzentrum|zentrum|hub)\b"
+    r"|\b(?:werk|fabrik|standort|rechenzentrum) .{0,30}\bentsteh"
+    r"|(?:geschäfte|filialen|läden|stores|shops|standorte|niederlassungen) .{0,40}(?:öffnen|eröffnen)"
+    r"|\bnach (?:deutschland|europa|großbritannien|frankreich|japan|indien|brasilien|mexiko"
+    r"|den usa|amerika|nordamerika|südostasien|asien|afrika|spanien|italien) .{0,60}"
+    r"(?:bringen|bringt|expandier|rollen|ausrollen|ausweiten)"
 )
 EVENT_TRIGGERS: dict[str, str] = {
     "earnings_release": _EARNINGS,
@@ -155,9 +171,10 @@ _SHARES_BOUGHT = rf"{_BUY} (?:\w+ ){{0,4}}(?:aktien|anteile|beteiligung)\b"
 
 # Sold-back shares are a buyback, not a stake purchase.
 _NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurück\b"
-# "eine Übernahme sei derzeit nicht geplant": a trigger with a negation right after it, or
+# "eine Übernahme sei derzeit nicht geplant": a trigger with a negation right after it in its
+# own clause ("werfen dem Konzern vor, Nutzern keine Wahl zu lassen" is another clause), or
 # "keine Übernahme" before it, is no event.
-_NEGATION_AFTER = r"[^.]{0,40}\b(?:nicht|nie|keine?)\b"
+_NEGATION_AFTER = r"[^.,;:]{0,40}\b(?:nicht|nie|keine?)\b"
 _NEGATION_BEFORE = r"\b(?:keine?|kein[e]?n)\s+(?:\w+\s+){0,1}"
 # "bei der Übernahme im Jahr 2010": a past event recalled, not news.
 _PAST = r"[^.]{0,25}\b(?:im jahr (?:19|20)\d\d|vor (?:\w+ )?jahren)"

@@ -45,7 +45,7 @@ _TOPIC_WORDS = (
     r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
     r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier"
 )
-_PROFIT = r"gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich"
+_PROFIT = r"gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|verdient"
 _UNITS = r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b|export|übergeben"
 
 
@@ -96,13 +96,13 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
         ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
         ("deal_value", scaled_money & _topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
-        ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt")),
+        ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt|aktien im wert")),
         ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", scaled_money & _topic(_PROFIT)),
-        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche")),
+        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche|(?:muss|musste|müssen|mussten) [^.]{0,80}\bzahlen\b")),
         ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | (noun == "") & _topic("nutzer|kunden|abonnenten"))),
         ("downloads", count & noun.str.contains("download")),
-        ("employees", count & noun.str.contains("mitarbeiter|beschäftigte|stellen")),
+        ("employees", count & (noun.str.contains("mitarbeiter|beschäftigte|stellen") | (noun == "menschen") & _topic("beschäftigt"))),
         ("units_sold", count & _topic(_UNITS)),
     ]  # fmt: skip
 
@@ -153,7 +153,7 @@ def clause_after() -> pl.Expr:
 # Directions written after the figure: perfect participles and trailing particles of
 # separable verbs ("fast 37 Prozent an Wert verloren", "9 Prozent weniger", "gut 4 Prozent
 # im Minus", "um 12 Prozent ein" after "brach"). Only the first 30 characters count.
-_FALL_AFTER = r"\b(?:verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer)\b"
+_FALL_AFTER = r"\b(?:verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer)\b"
 _RISE_AFTER = r"\b(?:gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
 # closing the clause.
