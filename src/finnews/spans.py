@@ -63,24 +63,24 @@ def find_spans(
         .with_columns(
             pl.col("_text").str.slice(pl.col("char_start"), pl.col("_len")).alias("surface")
         )
-        .drop("_chunk", "_doc_len", "_base", "_match", "_len", "_text")
+        .drop("_chunk", "_doc_len", "_base", "_len", "_text")
     )
     if "(?P<" not in pattern:
-        return spans
+        return spans.drop("_match")
     anchored = rf"(?s)^(?:{pattern})$"
     names = re.findall(r"\(\?P<(\w+)>", pattern)
     # The span was found on the shadow; a pattern with ASCII classes ([A-Z][a-z]+) does not
     # re-match "Bjørn Gulden" or "Lürssen" in the original. Then the groups are read on the
-    # shadow surface and sliced from the original at the same offsets.
-    shadow_surface = pl.col("_shadow_surface")
+    # shadow surface (the match itself, `_match`) and sliced from the original at the same
+    # offsets.
+    shadow_surface = pl.col("_match")
     fallback = shadow_surface.str.extract_groups(asciify_pattern(anchored))
     return (
         spans.with_columns(
             pl.col("surface").str.contains(anchored).alias("_exact"),
             pl.col("surface").str.extract_groups(anchored).alias("_groups"),
-            asciify(pl.col("surface")).alias("_shadow_surface"),
+            fallback.alias("_fallback"),
         )
-        .with_columns(fallback.alias("_fallback"))
         .with_columns(
             pl.when(pl.col("_exact"))
             .then(pl.col("_groups").struct.field(name))
@@ -93,7 +93,7 @@ def find_spans(
             .alias(name)
             for name in names
         )
-        .drop("_exact", "_groups", "_shadow_surface", "_fallback")
+        .drop("_exact", "_groups", "_match", "_fallback")
     )
 
 

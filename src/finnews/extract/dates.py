@@ -85,20 +85,12 @@ def tensed_year_date(month: pl.Expr, day: pl.Expr, reference: pl.Expr, tense: pl
 
 
 def resolve_date(
-    day: pl.Expr,
-    month: pl.Expr,
-    year: pl.Expr,
-    reference: pl.Expr,
-    tense: pl.Expr | None = None,
+    day: pl.Expr, month: pl.Expr, year: pl.Expr, reference: pl.Expr, tense: pl.Expr
 ) -> pl.Expr:
-    """An explicit year wins; otherwise the year is inferred from the reference date (and
-    the sentence's tense, when known)."""
+    """An explicit year wins; otherwise the year is inferred from the reference date and
+    the sentence's tense (null tense: the nearest year)."""
     explicit = ymd(year, month, day)
-    inferred = (
-        nearest_year_date(month, day, reference)
-        if tense is None
-        else tensed_year_date(month, day, reference, tense)
-    )
+    inferred = tensed_year_date(month, day, reference, tense)
     return pl.when(year.is_not_null()).then(explicit).otherwise(inferred)
 
 

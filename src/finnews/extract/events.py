@@ -220,7 +220,6 @@ def detect_events(
     `company_pattern` is the gazetteer's mention regex, used to mask companies in frames.
     """
     key = ["article_id", "sentence_idx"]
-    ctx = pl.col("shadow").str.to_lowercase()
     # One pass per type finds the few sentences with any trigger (one alternation of all
     # types overflows the regex engine's lazy DFA and runs ~40x slower); only those are
     # typed, and only those are masked (a second pass of the company regex) for frames.
@@ -230,12 +229,12 @@ def detect_events(
     )
     masked = pl.col("shadow").str.replace_all(asciify_pattern(company_pattern), "@")
     flagged = (
-        sentences.with_columns(ctx.alias("_lower"))
+        sentences.with_columns(pl.col("shadow").str.to_lowercase().alias("_lower"))
         .filter(any_trigger)
         .with_columns(masked.str.to_lowercase().alias("_frame"))
         .with_columns(_fires(name, pattern).alias(name) for name, pattern in EVENT_TRIGGERS.items())
         .unpivot(
-            index=[*key, "char_start", "char_end", "text", "shadow", "_lower", "published_date"],
+            index=[*key, "char_start", "char_end", "text", "_lower", "published_date"],
             on=EVENT_TYPES,
             variable_name="event_type",
             value_name="hit",
@@ -264,7 +263,7 @@ def detect_events(
         .group_by(key)
         .agg(pl.col("figure_id").first())
     )
-    back_ref = pl.col("shadow").str.to_lowercase().str.contains(_BACK_REFERENCE)
+    back_ref = pl.col("_lower").str.contains(_BACK_REFERENCE)
     return (
         flagged.join(first_date, on=key, how="left")
         .join(previous_date, on=key, how="left")
