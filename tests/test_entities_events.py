@@ -210,3 +210,44 @@ def test_metric_words_first_met_in_held_out_v5() -> None:
         (2e9, "stake_purchase"),
         (20000.0, "employees"),
     ]
+
+
+def test_figures_that_evidence_an_event_whatever_the_verb() -> None:
+    # A deal's price, a stake bought, a period's results stated as a fact are events even
+    # when no trigger word names them; the event cites the figure and its subject company.
+    fire = {
+        "Siemens nennt für den Spezialisten einen Kaufpreis von 1,2 Milliarden Euro.": (
+            "merger_acquisition",
+            "siemens",
+        ),
+        "Im dritten Quartal kletterten die Erlöse von SAP um 11 Prozent.": (
+            "earnings_release",
+            "sap",
+        ),
+        "Allianz zahlt 4,5 Milliarden Euro für Anteile an dem Versicherer.": (
+            "stake_purchase",
+            "allianz",
+        ),
+    }
+    # The same figures as a forecast, a budget, a stake held are no event of that type.
+    quiet = {
+        "Für das Geschäftsjahr erwartet SAP einen Umsatz von 36 Milliarden Euro.": (
+            "earnings_release"
+        ),
+        "Microsoft hält Anteile im Wert von 135 Milliarden Dollar an OpenAI.": "stake_purchase",
+        "BMW gibt in diesem Jahr 9 Milliarden Euro für Forschung aus.": "investment",
+    }
+    texts = {f"s{i}": text for i, text in enumerate([*fire, *quiet])}
+    found = extract_texts(texts, datetime.date(2025, 10, 1))
+    events = found.events.join(
+        pl.DataFrame({"article_id": list(texts), "text": list(texts.values())}), on="article_id"
+    )
+    fired = {(t, (e, c)) for t, e, c in events.select("text", "event_type", "company_id").rows()}
+    assert {(t, ec) for t, ec in fire.items() if (t, ec) not in fired} == set()
+    assert {t for t, e in quiet.items() if any(t == t2 and e == e2 for t2, (e2, _) in fired)} == (
+        set()
+    )
+    # The event's figure is the one that evidences it.
+    deal = events.filter(pl.col("event_type") == "merger_acquisition")
+    cited = deal.join(found.figures, on="figure_id").select("surface").to_series().to_list()
+    assert cited == ["1,2 Milliarden Euro"]

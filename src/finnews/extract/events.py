@@ -169,8 +169,8 @@ _FRAME_WORDS = (
 # A buying verb whose object is shares is a stake purchase (or a buyback), not a deal.
 _SHARES_BOUGHT = rf"{_BUY} (?:\w+ ){{0,4}}(?:aktien|anteile|beteiligung)\b"
 
-# Sold-back shares are a buyback, not a stake purchase.
-_NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurück\b"
+# Sold-back shares are a buyback, a stake held is no purchase ("hält Anteile im Wert von").
+_NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurück\b|\bhält\b|\bhielt\b"
 # "eine Übernahme sei derzeit nicht geplant": a trigger with a negation right after it in its
 # own clause ("werfen dem Konzern vor, Nutzern keine Wahl zu lassen" is another clause), or
 # "keine Übernahme" before it, is no event.
@@ -181,6 +181,35 @@ _PAST = r"[^.]{0,25}\b(?:im jahr (?:19|20)\d\d|vor (?:\w+ )?jahren)"
 # Sentences about a group ("Chinas Tech-Riesen investieren in KI") without a company named
 # in them: the event belongs to no single company, not to the article's main one.
 _GROUP = r"(?:konzerne|riesen|giganten|firmen|rivalen|banken)\b"
+
+# Figures that are themselves evidence of an event, whatever verb the sentence uses ("Für
+# 3,4 Milliarden Euro geht SpringWorks an die Darmstädter"): a deal's price, a stake bought,
+# an investment programme, a campaign's budget.
+FIGURE_EVENTS: dict[str, str] = {
+    "deal_value": "merger_acquisition",
+    "offer_price": "merger_acquisition",
+    "stake_purchase": "stake_purchase",
+    "investment": "investment",
+    "marketing_spend": "marketing_campaign",
+}
+# A period's results stated as a fact are a reported earnings release ("Im dritten Quartal
+# kletterten die Erlöse um 12 Prozent"); the same figures as a target or forecast are not.
+# The same figures in sentences that say something else: a target or forecast, a yearly
+# research budget, a stake held (not bought) or sold back.
+_NOT_EVIDENCE = {
+    "earnings_release": (
+        r"prognose|erwart|rechnet|\bziel|ausblick|dürfte|\bsoll|\bwill\b|\bwollen\b|peilt"
+        r"|anvisiert|\bplant|\bbis (?:ende )?20\d\d|in aussicht|zuversichtlich|traut sich"
+    ),
+    "investment": r"forschung",
+    "stake_purchase": _NOT_A_STAKE,
+}
+_RESULTS = ["revenue", "revenue_growth", "profit", "profit_growth", "segment_growth", "margin"]
+_REPORTING_PERIODS = ["quarter", "fiscal_year"]
+_OUTLOOK = (
+    r"prognose|erwart|rechnet|ziel|ausblick|dürfte|soll|will|wollen|peilt|anvisiert"
+    r"|plant|bis (?:ende )?20\d\d|in aussicht|zuversichtlich|traut sich"
+)
 
 # "Dann legt Alibaba die Zahlen ... vor": the date stood in the sentence before.
 _BACK_REFERENCE = r"^(dann|dort|an diesem tag|an dem tag|zu diesem termin)\b"
@@ -207,6 +236,28 @@ def _fires(name: str, pattern: str) -> pl.Expr:
     return fires
 
 
+def _figure_events(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """(sentence, event type) pairs a figure evidences, with its first such figure and that
+    figure's subject company (the caller drops those `_NOT_EVIDENCE` voids)."""
+    metric = pl.col("metric_type")
+    results = metric.is_in(_RESULTS) & pl.col("period").is_in(_REPORTING_PERIODS)
+    return (
+        figures.with_columns(
+            pl.when(results)
+            .then(pl.lit("earnings_release"))
+            .otherwise(metric.replace_strict(FIGURE_EVENTS, default=None))
+            .alias("event_type")
+        )
+        .filter(pl.col("event_type").is_not_null())
+        .sort("char_start")
+        .group_by("article_id", "sentence_idx", "event_type")
+        .agg(
+            pl.col("figure_id").first().alias("evidenced_by"),
+            pl.col("company_id").first().alias("figure_company_id"),
+        )
+    )
+
+
 def detect_events(
     sentences: pl.LazyFrame,
     dates: pl.LazyFrame,
@@ -228,13 +279,14 @@ def detect_events(
         lower.str.contains(asciify_pattern(p)) for p in [*EVENT_TRIGGERS.values(), _FRAME_WORDS]
     )
     masked = pl.col("shadow").str.replace_all(asciify_pattern(company_pattern), "@")
-    flagged = (
-        sentences.with_columns(pl.col("shadow").str.to_lowercase().alias("_lower"))
-        .filter(any_trigger)
+    lowered = sentences.with_columns(pl.col("shadow").str.to_lowercase().alias("_lower"))
+    columns = [*key, "char_start", "char_end", "text", "_lower", "published_date"]
+    triggered = (
+        lowered.filter(any_trigger)
         .with_columns(masked.str.to_lowercase().alias("_frame"))
         .with_columns(_fires(name, pattern).alias(name) for name, pattern in EVENT_TRIGGERS.items())
         .unpivot(
-            index=[*key, "char_start", "char_end", "text", "_lower", "published_date"],
+            index=columns,
             on=EVENT_TYPES,
             variable_name="event_type",
             value_name="hit",
@@ -242,6 +294,19 @@ def detect_events(
         .filter(pl.col("hit"))
         .drop("hit")
     )
+    evidenced = _figure_events(figures)
+    not_evidence = pl.lit(False)
+    for name, pattern in _NOT_EVIDENCE.items():
+        not_evidence = not_evidence | (
+            (pl.col("event_type") == name) & pl.col("_lower").str.contains(asciify_pattern(pattern))
+        )
+    by_figure_only = (
+        lowered.select(columns)
+        .join(evidenced.select(*key, "event_type"), on=key)
+        .filter(~not_evidence)
+        .join(triggered, on=[*key, "event_type"], how="anti")
+    )
+    flagged = pl.concat([triggered, by_figure_only.select(triggered.collect_schema().names())])
     first_date = (
         dates.sort("char_start")
         .group_by(key)
@@ -269,6 +334,7 @@ def detect_events(
         .join(previous_date, on=key, how="left")
         .join(companies, on=key, how="left")
         .join(first_amount, on=key, how="left")
+        .join(evidenced, on=[*key, "event_type"], how="left")
         .join(main_company, on="article_id", how="left")
         .with_columns(
             pl.when(pl.col("date_here").is_null() & back_ref)
@@ -278,7 +344,11 @@ def detect_events(
             pl.when(pl.col("companies").is_null() & pl.col("_lower").str.contains(_GROUP))
             .then(pl.lit(None, pl.String))
             .otherwise(
-                pl.coalesce(pl.col("companies").list.get(0, null_on_oob=True), "main_company_id")
+                pl.coalesce(
+                    "figure_company_id",
+                    pl.col("companies").list.get(0, null_on_oob=True),
+                    "main_company_id",
+                )
             )
             .alias("company_id"),
             pl.col("companies").list.get(1, null_on_oob=True).alias("counterpart_company_id"),
@@ -312,7 +382,7 @@ def detect_events(
             "status",
             "company_id",
             "counterpart_company_id",
-            "figure_id",
+            pl.coalesce("evidenced_by", "figure_id").alias("figure_id"),
             pl.col("text").alias("evidence"),
         )  # fmt: skip
     )
