@@ -344,9 +344,11 @@ def detect_events(
             pl.when(pl.col("companies").is_null() & pl.col("_lower").str.contains(_GROUP))
             .then(pl.lit(None, pl.String))
             .otherwise(
+                # The actor is named first ("Siemens bietet den Altair-Aktionären 113
+                # Dollar je Aktie": the offer price is Altair's, the deal Siemens's).
                 pl.coalesce(
-                    "figure_company_id",
                     pl.col("companies").list.get(0, null_on_oob=True),
+                    "figure_company_id",
                     "main_company_id",
                 )
             )
