@@ -153,6 +153,11 @@ def test_event_word_families_and_their_ambiguous_members() -> None:
         "Zalando will seinen Marktplatz nach Großbritannien bringen.": "expansion",
         "Apple will 500 Milliarden Dollar in neue Werke stecken.": "investment",
         "Die Transaktion soll im Sommer abgeschlossen werden.": "merger_acquisition",
+        # Market-entry idioms.
+        "Zalando will in Japan Fuß fassen.": "expansion",
+        "Xpeng will den europäischen Markt erobern.": "expansion",
+        "Infineon siedelt sich mit einem Werk in Texas an.": "expansion",
+        "Der Fahrdienst geht in London an den Start.": "expansion",
         # A negation in another clause leaves the trigger standing.
         "Die Aufsichtsbehörde wirft Meta vor, Kunden keine Wahl zu lassen.": "regulatory_action",
     }
@@ -170,6 +175,8 @@ def test_event_word_families_and_their_ambiguous_members() -> None:
             "merger_acquisition"
         ),
         "Porsche klagt über schwache Geschäfte in China.": "legal_action",
+        "Der Rivale hat den Markt fest im Griff.": "expansion",
+        "Die Aktie startete gut in den Handel.": "expansion",
         "Qualcomm und Samsung legten am Mittwoch Zahlen vor.": "partnership",
     }
     texts = {f"s{i}": text for i, text in enumerate([*fire, *quiet])}

@@ -122,6 +122,11 @@ _EXPANSION = (
     r"|entsteh\w* .{0,40}\b(?:werk|fabrik|standort|rechenzentrum|zentrum|hub)\b"
     r"|\b(?:werk|fabrik|standort|rechenzentrum) .{0,30}\bentsteh"
     r"|(?:geschäfte|filialen|läden|stores|shops|standorte|niederlassungen) .{0,40}(?:öffnen|eröffnen)"
+    # Entering a market, in the idioms that say so: "fasst in Japan Fuß", "will den
+    # US-Markt erobern", "siedelt sich in Texas an", "geht in Spanien an den Start".
+    r"|fuß (?:fassen|gefasst)|fasst\w* .{0,50}\bfuß\b|\w*markt\w* (?:zu )?erober|erobert .{0,30}markt"
+    r"|ansiedl|siedel\w* .{0,50}\ban\b|in den [\w-]*markt (?:ein|einsteigen|eintreten|einzusteigen)"
+    r"|(?:in|nach) [\w -]{2,30} an den start"
     r"|\bnach (?:deutschland|europa|großbritannien|frankreich|japan|indien|brasilien|mexiko"
     r"|den usa|amerika|nordamerika|südostasien|asien|afrika|spanien|italien) .{0,60}"
     r"(?:bringen|bringt|expandier|rollen|ausrollen|ausweiten)"
