@@ -42,6 +42,21 @@ def test_ads_teaser_and_dateline_leave_the_body_but_are_kept() -> None:
         assert removed in row["boilerplate"]
 
 
+def test_promotional_lines_leave_the_body_and_news_lines_stay() -> None:
+    promo = [
+        "Anzeige: Mit diesen zehn Aktien kassieren Sie Jahr für Jahr. Jetzt herunterladen!",
+        "Diese drei Chipwerte haben unsere Experten auf der Kaufliste. Lesen Sie den Report!",
+        "Was bedeutet das für Ihr Depot? Die Gratis-Auswertung vom 3. März verrät es.",
+    ]
+    news = [
+        "Sie verdiente 700 Millionen Euro. Der neue Dienst ist für Nutzer kostenlos.",
+        "Analysten erwarten einen Umsatz von 4 Milliarden Euro!",
+    ]
+    row = cleaned("\n".join(["Infineon wächst.", *promo, *news]))
+    assert [line for line in row["body"].split("\n") if line] == ["Infineon wächst.", *news]
+    assert row["boilerplate"].split("\n") == promo
+
+
 def test_windows_newlines_and_nbsp_are_normalized() -> None:
     row = cleaned("Erste Zeile.\r\nZweite\u00a0Zeile.\r\n\r\n\r\n\r\nDritte.")
     assert row["body"] == "Erste Zeile.\nZweite Zeile.\n\nDritte."

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import polars as pl
 
+_OFFER = (
+    r"(?:\b[Gg]ratis|kostenlos|Sonderreport|Spezialreport|Börsenbrief|Newsletter"
+    r"|[Uu]nsere (?:Experten|Analysten))"
+)
+# An exclamation, or the reader addressed inside the line (a line opening with "Sie" may be
+# the company: "Sie verdiente 700 Millionen Yuan").
+_TO_READER = r"(?:!|\b(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer)\b)"
+
 # Each pattern removes whole lines (or the teaser block through the end of the text).
 BOILERPLATE_PATTERNS: dict[str, str] = {
     # The closing teaser: from the "<X>-Aktie: Kaufen oder verkaufen?!" line to the end.
@@ -16,6 +24,14 @@ BOILERPLATE_PATTERNS: dict[str, str] = {
     "dateline": r"(?m)^[ \t]*(?:Veröffentlicht am|Datum|Stand):?[ \t]+\d[^\n]*(?:\n|$)",
     # A lone "Anzeige" marker line.
     "ad_marker": r"(?m)^[ \t]*Anzeige[ \t]*(?:\n|$)",
+    # A promotional line inside the article ("Anzeige: Sichern Sie sich jetzt unseren
+    # Sonderreport ...", "Die Antwort kennen unsere Experten!"): an offer word and a call to
+    # the reader (an exclamation, or "Sie"/"Ihr" inside the line). Its figures ("diese drei
+    # Aktien") and places are the publisher's, not the news.
+    "promo": (
+        rf"(?m)^[ \t]*(?:Anzeige:[^\n]*|[^\n]*{_OFFER}[^\n]*{_TO_READER}[^\n]*"
+        rf"|[^\n]+{_TO_READER}[^\n]*{_OFFER}[^\n]*)(?:\n|$)"
+    ),
     # The mid-article call to action that links to the paid analysis.
     "call_to_action": r"(?m)^[ \t]*Sollten Anleger sofort verkaufen\?[^\n]*(?:\n|$)",
 }
