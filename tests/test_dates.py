@@ -98,3 +98,21 @@ def test_publication_date_methods_in_order_of_trust() -> None:
         None,
     ]
     assert result["published_date_note"][3].startswith("no dateline")
+
+
+def test_weekdays_are_days_of_the_publication_week() -> None:
+    tuesday = date(2025, 12, 9)
+    cases = {
+        # Present tense names the coming day, the simple past the one before.
+        "Am Donnerstag legt Broadcom die Zahlen vor.": date(2025, 12, 11),
+        "Die Aktie verlor am Mittwoch 2 Prozent.": date(2025, 12, 3),
+        "Die Aktie schloss am Dienstag im Plus.": tuesday,
+        # The words win over the tense.
+        "Kommenden Montag beginnt die Messe.": date(2025, 12, 15),
+        "Vergangenen Freitag wurde der Vertrag unterzeichnet.": date(2025, 12, 5),
+    }
+    found = {text: [d["value_date"] for d in dates_in(text, tuesday)] for text in cases}
+    assert found == {text: [day] for text, day in cases.items()}
+    # A weekday beside its calendar date adds no second date.
+    both = dates_in("Am Donnerstag, dem 11. Dezember, tagt der Rat.", tuesday)
+    assert [(d["surface"], d["value_date"]) for d in both] == [("11. Dezember", date(2025, 12, 11))]

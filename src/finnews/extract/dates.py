@@ -17,6 +17,13 @@ TEXT_DATE = (
 NUMERIC_DATE = r"\b(?P<day>\d{1,2})\.(?P<month_num>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"
 # "2026-02-19"
 ISO_DATE = r"\b(?P<year>(?:19|20)\d{2})-(?P<month_num>\d{2})-(?P<day>\d{2})\b"
+# "am Donnerstag", "kommenden Montag": a weekday of the publication week, resolved from the
+# publication date (stock news dates next week's results and yesterday's close this way).
+WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
+WEEKDAY_DATE = (
+    r"\b(?:(?P<week_shift>kommenden|nächsten|vergangenen|letzten|vorigen)\s+)?"
+    rf"(?P<weekday>{'|'.join(WEEKDAYS)})\b"
+)
 
 
 def ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -50,7 +57,10 @@ _FUTURE = (
 )
 _PAST_TENSE = (
     r"\b(?:hatte|hatten|war|waren|wurde|wurden|vergangene\w*|zuletzt|seit|bisher|"
-    r"vorgelegt|gemeldet|angekündigt|mitgeteilt)\b"
+    r"vorgelegt|gemeldet|angekündigt|mitgeteilt|"
+    # The simple past of the verbs stock news reports a day's trading and news with.
+    r"verlor|verloren|gewann|gewannen|stieg|stiegen|fiel|fielen|sank|sanken|schloss|schlossen|"
+    r"kletterte|rutschte|legte|gab|notierte|meldete|kündigte|teilte|sagte|erklärte)\b"
 )
 
 
@@ -84,6 +94,32 @@ def tensed_year_date(month: pl.Expr, day: pl.Expr, reference: pl.Expr, tense: pl
     )
 
 
+def weekday_date(weekday: pl.Expr, shift: pl.Expr, reference: pl.Expr, tense: pl.Expr) -> pl.Expr:
+    """The weekday (1 = Monday) nearest `reference`, or the next / last one when the words
+    ("kommenden", "vergangenen") or, failing them, the sentence's tense say which."""
+    ahead = (weekday - reference.dt.weekday()).mod(7)  # 0..6 days forward
+    direction = (
+        pl.when(shift.is_in(["kommenden", "nächsten"]))
+        .then(pl.lit("next"))
+        .when(shift.is_in(["vergangenen", "letzten", "vorigen"]))
+        .then(pl.lit("last"))
+        .when(tense == "future")
+        .then(pl.lit("next"))
+        .when(tense == "past")
+        .then(pl.lit("last"))
+        .otherwise(pl.lit("nearest"))
+    )
+    back = pl.when(ahead == 0).then(0).otherwise(ahead - 7)
+    days = (
+        pl.when(direction == "next")
+        .then(ahead)
+        .when(direction == "last")
+        .then(back)
+        .otherwise(pl.when(ahead > 3).then(ahead - 7).otherwise(ahead))
+    )
+    return reference + pl.duration(days=days)
+
+
 def resolve_date(
     day: pl.Expr, month: pl.Expr, year: pl.Expr, reference: pl.Expr, tense: pl.Expr
 ) -> pl.Expr:
@@ -97,14 +133,19 @@ def resolve_date(
 def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Date mentions in sentences: value_date, alt_date (for "18. oder 19."), year_inferred."""
     # Diagonal concat: each pattern's missing groups (day2, month_name...) become nulls.
-    tensed = sentences.with_columns(sentence_tense(pl.col("shadow")).alias("_tense"))
+    tensed = sentences.with_columns(
+        sentence_tense(pl.col("shadow")).alias("_tense")
+    ).with_row_index("_sentence")
     spans = pl.concat(
         [
-            find_spans(tensed, "text", p, [*keep, "_tense"], shadow_col="shadow")
-            for p in (TEXT_DATE, NUMERIC_DATE, ISO_DATE)
+            find_spans(tensed, "text", p, [*keep, "_tense", "_sentence"], shadow_col="shadow")
+            for p in (TEXT_DATE, NUMERIC_DATE, ISO_DATE, WEEKDAY_DATE)
         ],
         how="diagonal_relaxed",
     )
+    # "Am Donnerstag, dem 11. Dezember": the calendar date is the one to keep.
+    calendar = pl.col("weekday").is_null()
+    spans = spans.filter(calendar | ~calendar.any().over("_sentence"))
     month = pl.coalesce(
         pl.col("month_num").cast(pl.Int32, strict=False),
         pl.col("month_name")
@@ -116,12 +157,19 @@ def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     reference = pl.col("published_date")
     tense = pl.col("_tense")
     day2 = pl.col("day2").cast(pl.Int32)
+    weekday = pl.col("weekday").replace_strict(
+        {name: n for n, name in enumerate(WEEKDAYS, start=1)}, default=None, return_dtype=pl.Int32
+    )
     return (
         spans.with_columns(
-            resolve_date(day, month, year, reference, tense).alias("value_date"),
+            pl.when(pl.col("weekday").is_not_null())
+            .then(weekday_date(weekday, pl.col("week_shift"), reference, tense))
+            .otherwise(resolve_date(day, month, year, reference, tense))
+            .alias("value_date"),
             resolve_date(day2, month, year, reference, tense).alias("alt_date"),
             year.is_null().alias("year_inferred"),
         )
+        .drop("weekday", "week_shift", "_sentence")
         .filter(
             # Impossible dates (31 April) go; a date whose year cannot be known stays, undated.
             pl.col("value_date").is_not_null() | (year.is_null() & reference.is_null())
