@@ -153,6 +153,16 @@ def test_event_word_families_and_their_ambiguous_members() -> None:
         "Zalando will seinen Marktplatz nach Großbritannien bringen.": "expansion",
         "Apple will 500 Milliarden Dollar in neue Werke stecken.": "investment",
         "Die Transaktion soll im Sommer abgeschlossen werden.": "merger_acquisition",
+        # Wordings first met in held-out v6.
+        "E.ON hat mit dem Stahlkonzern eine Vereinbarung über Wasserstoff unterzeichnet.": (
+            "partnership"
+        ),
+        "Im Februar bringt Apple das neue Einsteigermodell in den Handel.": "product_launch",
+        "Die Tochter baut ihr Geschäft in Indien weiter aus.": "expansion",
+        "Xiaomi will die Autos ab 2027 auch in Europa anbieten.": "expansion",
+        "Die Bilanz für das Gesamtjahr will der Konzern am 26. Februar vorlegen.": (
+            "earnings_release"
+        ),
         # Market-entry idioms.
         "Zalando will in Japan Fuß fassen.": "expansion",
         "Xpeng will den europäischen Markt erobern.": "expansion",
@@ -231,6 +241,11 @@ def test_figures_that_evidence_an_event_whatever_the_verb() -> None:
             "earnings_release",
             "sap",
         ),
+        # The period may stand in the sentence before.
+        "Xiaomi legte im dritten Quartal kräftig zu. Die Erlöse kletterten um 22 Prozent.": (
+            "earnings_release",
+            "xiaomi",
+        ),
         "Allianz zahlt 4,5 Milliarden Euro für Anteile an dem Versicherer.": (
             "stake_purchase",
             "allianz",
@@ -243,6 +258,7 @@ def test_figures_that_evidence_an_event_whatever_the_verb() -> None:
         ),
         "Microsoft hält Anteile im Wert von 135 Milliarden Dollar an OpenAI.": "stake_purchase",
         "BMW gibt in diesem Jahr 9 Milliarden Euro für Forschung aus.": "investment",
+        "Xiaomi wächst. Die Erlöse kletterten um 22 Prozent.": "earnings_release",
     }
     texts = {f"s{i}": text for i, text in enumerate([*fire, *quiet])}
     found = extract_texts(texts, datetime.date(2025, 10, 1))
