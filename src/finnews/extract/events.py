@@ -255,21 +255,20 @@ def _fires(name: str, pattern: str) -> pl.Expr:
     ):
         if found is None:
             continue
+        text = pl.col(column)
         place_named = pl.lit(True)
         if found is _PLACE_SHAPES.get(name):
-            place_named = pl.col(column).str.contains(asciify_pattern(_IN_PLACE))
+            place_named = text.str.contains(asciify_pattern(_IN_PLACE))
         trigger = f"(?:{found})"
-        void = f"{trigger}{_NEGATION_AFTER}|{_NEGATION_BEFORE}{trigger}|{trigger}{_PAST}"
+        # One pass per way of voiding: joined into one alternation, the trigger's three copies
+        # overflow the regex engine's lazy DFA (expansion: 14 s per pass instead of 0.1 s).
+        voids = [f"{trigger}{_NEGATION_AFTER}", f"{_NEGATION_BEFORE}{trigger}", f"{trigger}{_PAST}"]
         if name == "stake_purchase":
-            void = f"{void}|{_NOT_A_STAKE}"
+            voids.append(_NOT_A_STAKE)
         if name == "merger_acquisition" and column == "_frame":
-            void = f"{void}|{_SHARES_BOUGHT}"
-        text = pl.col(column)
-        fires = fires | (
-            text.str.contains(asciify_pattern(found))
-            & place_named
-            & ~text.str.contains(asciify_pattern(void))
-        )
+            voids.append(_SHARES_BOUGHT)
+        voided = pl.any_horizontal(text.str.contains(asciify_pattern(v)) for v in voids)
+        fires = fires | (text.str.contains(asciify_pattern(found)) & place_named & ~voided)
     return fires
 
 
