@@ -274,3 +274,24 @@ def test_figures_that_evidence_an_event_whatever_the_verb() -> None:
     deal = events.filter(pl.col("event_type") == "merger_acquisition")
     cited = deal.join(found.figures, on="figure_id").select("surface").to_series().to_list()
     assert cited == ["1,2 Milliarden Euro"]
+
+
+def test_metric_words_first_met_in_held_out_v6() -> None:
+    body = (
+        "Geboten werden 8,80 Euro je Allfunds-Aktie. "
+        "Insgesamt würde der Kauf die Eschborner 5,3 Milliarden Euro kosten. "
+        "Mit KI-Chips soll der Konzern 6,2 Milliarden Dollar umsetzen. "
+        "Das neue Modell soll ab 699 Euro kosten. "
+        "Am Dienstag ging es um 1,2 Prozent nach unten. "
+        # A year before a prepositional phrase is no count of "Rechenzentren".
+        "Die Chips sollen ab der zweiten Jahreshälfte 2026 in Rechenzentren laufen."
+    )
+    figures = extract_texts({"m": body}, datetime.date(2025, 10, 1)).figures
+    amounts = figures.filter(pl.col("kind") != "date")
+    assert amounts.select("value", "metric_type").rows() == [
+        (8.8, "offer_price"),
+        (5.3e9, "deal_value"),
+        (6.2e9, "revenue"),
+        (699.0, "product_price"),
+        (-1.2, "price_change"),
+    ]

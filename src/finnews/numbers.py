@@ -69,6 +69,14 @@ def currency_code(col: pl.Expr) -> pl.Expr:
     return col.str.to_lowercase().replace_strict(CURRENCIES, default=None, return_dtype=pl.String)
 
 
+def _year_before_a_phrase() -> pl.Expr:
+    """'ab der zweiten Jahreshälfte 2026 in Rechenzentren': a year, then a prepositional
+    phrase whose noun merely looks like a count noun."""
+    return pl.col("number").str.contains(r"^(?:19|20)\d\d$") & pl.col("surface").str.contains(
+        r"^\S+\s+(?:in|im|an|am|auf|für|bei|nach|von|vor|zu|zum|zur|mit|ab|bis|seit)\s"
+    )
+
+
 def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     """Turn raw FIGURE matches into typed figures: value, unit, currency, scale, qualifier.
 
@@ -84,7 +92,7 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.lit("amount"))
         .when(percent_kind.is_not_null())
         .then(percent_kind)
-        .when(pl.col("count_noun").is_not_null())
+        .when(pl.col("count_noun").is_not_null() & ~_year_before_a_phrase())
         .then(pl.lit("count"))
         # "18,34 Millionen" counts; "einer Milliarden-Fusion" is not a figure.
         .when(scale.is_not_null() & pl.col("number").str.contains(r"^\d"))

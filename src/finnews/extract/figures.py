@@ -73,29 +73,41 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     # "42 Prozent der Systemverkäufe", "bis zu 6 Prozent des Jahresumsatzes": a share of a
     # whole, not a change of it.
     share_of = pct & pl.col("_ca").str.contains(r"^\s*(?:des|der)\b")
+    # "Am Dienstag ging es um 1,2 Prozent nach unten": a trading day's move in a sentence
+    # about nothing else is the share's.
+    day_move = (
+        change
+        & _has(r"\bam (?:montag|dienstag|mittwoch|donnerstag|freitag)\b")
+        & _has(_PRICE_MOVE)
+        & ~_has(_TOPIC_WORDS)
+    )
+    # "der Kauf würde ... 5,3 Milliarden Euro kosten": buying a whole, not shares in it.
+    bought_whole = _topic(r"\b(?:der|den|dem|des) (?:kauf|kaufs|erwerb|erwerbs)\b") & ~_topic(
+        r"anteil|aktien|beteiligung"
+    )
     return [
         ("rsi", kind == "index_points"),
         ("other", share_of),
         ("dividend", unscaled_money & _has(r"dividende|ausschüttung")),
-        ("offer_price", unscaled_money & _has(r"je aktie|pro aktie|bietet|angebot")),
+        ("offer_price", unscaled_money & _has(r"(?:je|pro) [\w-]*aktie\b|bietet|geboten|angebot")),
         ("share_price", unscaled_money & _has(_SHARE_WORDS)),
-        ("product_price", unscaled_money & _has(r"kostet|kosten soll|kosten wird|preis")),
-        ("price_change", price_move),
+        ("product_price", unscaled_money & _has(r"kostet|\bkosten\b|preis")),
+        ("price_change", price_move | day_move),
         ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
         ("margin", change & _topic(r"marge|rendite")),
         # "Cloud-Umsatz", "Umsatz mit Smartphones", "Umsatz im Rechenzentrumsgeschäft",
         # "Sparte": a part of the business grew.
         ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
-        ("revenue_growth", change & _topic(r"umsatz|umsätze|erlös|erträge|setzte .{0,60}\bum\b|umgesetzt")),
+        ("revenue_growth", change & _topic(r"umsatz|umsätze|erlös|erträge|setzte .{0,60}\bum\b|umgesetzt|umsetz")),
         ("profit_growth", change & _topic(_PROFIT)),
         ("units_growth", change & _topic(_UNITS)),
         ("segment_growth", change & _topic(_GROWTH)),
         ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
         ("buyback", scaled_money & _topic(r"rückkauf")),
         ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge")),
-        ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
+        ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
         ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
-        ("deal_value", scaled_money & _topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis")),
+        ("deal_value", scaled_money & (_topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis") | bought_whole)),
         ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt|aktien im wert")),
         ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", scaled_money & _topic(_PROFIT)),
@@ -153,8 +165,8 @@ def clause_after() -> pl.Expr:
 # Directions written after the figure: perfect participles and trailing particles of
 # separable verbs ("fast 37 Prozent an Wert verloren", "9 Prozent weniger", "gut 4 Prozent
 # im Minus", "um 12 Prozent ein" after "brach"). Only the first 30 characters count.
-_FALL_AFTER = r"\b(?:verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer)\b"
-_RISE_AFTER = r"\b(?:gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus)\b"
+_FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer)\b"
+_RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
 # closing the clause.
 _SEPARABLE_FALL = r"\b(?:gab|gaben|gibt|geben|brach|brachen|bricht)\b"
