@@ -295,3 +295,31 @@ def test_metric_words_first_met_in_held_out_v6() -> None:
         (699.0, "product_price"),
         (-1.2, "price_change"),
     ]
+
+
+def test_entities_first_met_in_held_out_v6() -> None:
+    body = (
+        "Die EU-Kommission hat gegen Apple eine Strafe verhängt. "
+        "Der iPhone-Konzern App-Entwicklern untersagt Hinweise. "
+        "Für das Jahr plant der Konzern Investitionen von 9 Milliarden Euro. "
+        "Xiaomi lieferte viele Exemplare des neuen SUV YU7 aus. "
+        "Die Fondsplattform Allfunds wächst. "
+        "Die Sparte Contitech wird verkauft. "
+        "Continental brachte die Sparte unter dem Namen Aumovio an die Börse. "
+        "Apple baut eine Serverfabrik in Houston."
+    )
+    found = _entities_of(body)
+    assert found >= {
+        ("organisation_candidate", "EU-Kommission"),
+        ("product", "YU7"),
+        ("organisation_candidate", "Allfunds"),
+        ("organisation_candidate", "Contitech"),
+        ("organisation_candidate", "Aumovio"),
+        ("place", "Houston"),
+    }
+    assert {name for _, name in found} & {"App-Entwicklern", "Investitionen", "SUV"} == set()
+
+
+def _entities_of(body: str) -> set[tuple[str, str]]:
+    found = extract_texts({"e": body}, datetime.date(2025, 10, 1)).entities
+    return set(found.select("entity_type", "name").iter_rows())

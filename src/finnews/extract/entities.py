@@ -51,12 +51,14 @@ KNOWN_PRODUCTS = [
 ]  # fmt: skip
 _NOT_MODELS = {
     "KI", "AI", "EU", "US", "USA", "CEO", "CFO", "IT", "AG", "SE", "ETF", "DAX", "RSI", "EBIT",
-    "GMV", "IPO", "UK", "TV", "PC", "CO", "ESG",
+    "GMV", "IPO", "UK", "TV", "PC", "CO", "ESG", "SUV",
 }  # fmt: skip
 PRODUCT = (
     rf"{_PRODUCT_NOUN}\s+(?P<product>{_PRODUCT_NAME})"
     rf"|\b(?P<model>(?:iPhone|Pixel|Galaxy|Model|GPT|Gemini|Claude|Llama|Qwen|DeepSeek)"
     rf"[- ]?[0-9][\w.-]*)"
+    # "des neuen SUV YU7": the product noun names its product, it is no model itself.
+    rf"|\b(?:neue[nmrs]?|elektrische[nmrs]?)\s+{_PRODUCT_NOUN}\s+(?P<new_product>{_PRODUCT_NAME})"
     rf"|\b(?:neue[nmrs]?|elektrische[nmrs]?|vollelektrische[nmrs]?)\s+(?P<caps>{_CAPS_MODEL})\b"
     rf"|\b(?P<maker>[A-Z][a-z]*[A-Z0-9][A-Za-z0-9]*)-(?:Entwickler|Erfinder|Macher|Betreiber)\b"
     # "die A320-Familie", "die 737-Reihe"; and products known by name alone ("das iPhone").
@@ -92,9 +94,20 @@ PLACES = [
     "Belgien", "Portugal", "Griechenland", "Tschechien", "Rumänien", "Katar", "Golfregion",
     "Nordsee", "Ostsee", "Toulouse", "Hamburg-Finkenwerder", "Guangzhou", "Veldhoven",
     "Neuss", "Duisburg", "Bielefeld", "Münster", "Wiesbaden", "Mainz", "Kiel", "Rostock",
-    "Freiburg", "Ulm", "Unterlüß", "Eschborn", "Gütersloh",
+    "Freiburg", "Ulm", "Unterlüß", "Eschborn", "Gütersloh", "Houston", "Dallas", "Atlanta",
+    "Miami", "Phoenix", "Denver", "Detroit", "Las Vegas", "San Diego", "San Jose",
+    "Philadelphia",
 ]  # fmt: skip
 PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b(?P<dash>-)?"
+
+# Regulators and central banks stock news names without a cue word ("Die EU-Kommission hat
+# ... verhängt"): organisations outside the company gazetteer, surfaced like the others.
+AUTHORITIES = [
+    "EU-Kommission", "Europäische Kommission", "Bundeskartellamt", "Bundesnetzagentur",
+    "BaFin", "Bafin", "Europäische Zentralbank", "EZB", "Bundesbank", "Federal Reserve",
+    "US-Notenbank", "Fed", "SEC", "FTC", "CMA", "Bank of England", "Bank of Japan",
+]  # fmt: skip
+AUTHORITY = rf"\b(?P<authority>{alternation(AUTHORITIES)})\b"
 
 ORG_CUES = [
     "Startup", "Start-up", "Entwickler", "Tochter", "Tochterfirma", "Konzern", "Hersteller",
@@ -102,7 +115,8 @@ ORG_CUES = [
     "Plattformbetreiber", "Fintech", "Biotech-Firma", "Firma", "Unternehmen", "Chipentwickler",
     "Autobauer", "Softwarehaus", "Investor", "Finanzinvestor", "Fonds", "Bank", "Großbank",
     "Investmentbank", "Versicherer", "Rückversicherer", "Händler", "Onlinehändler",
-    "Modehändler", "Lieferdienst", "Reederei", "Fluggesellschaft", "Airline", "Werft",
+    "Modehändler", "Lieferdienst", "Reederei", "Fluggesellschaft", "Airline", "Werft", "Sparte",
+    "unter dem Namen",
 ]  # fmt: skip
 # An organisation name: capitalized, and not a plain German word of the sentence ("Konzern
 # Umsatz ..." is no name): it must carry a capital or digit inside, or stand before a verb,
@@ -110,10 +124,13 @@ ORG_CUES = [
 # ("T-Mobile US", "About You"). A cue may be the tail of a compound ("US-Tochter").
 _ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
 ORG = (
-    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist))(?:s|en|n)?\s+"
+    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist|plattform))(?:s|en|n)?\s+"
     rf"(?P<org>{_ORG_WORD}(?:\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
     r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )
+# "der Konzern Investitionen von ...": one word with an abstract noun's suffix is no name.
+_ABSTRACT = r"^[A-ZÄÖÜ][a-zäöüß]+(?:ung|ungen|ion|ionen|heit|heiten|keit|keiten|schaft|schaften|ität|itäten)$"
+_ENDS_IN_CUE = rf"(?:^|-)(?:{alternation(ORG_CUES)})(?:s|n|en|ern|e)?$"
 # Capitalized sentence words that are no organisation names.
 _NOT_ORGS = {
     "Die", "Der", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Im", "In", "Mit",
@@ -144,7 +161,7 @@ def extract_entities(
         _spans(sentences, PRODUCT, keep)
         # "Kerendia." at the end of a sentence: the dot is no part of the name.
         .with_columns(
-            pl.coalesce("product", "model", "caps", "maker", "family", "known")
+            pl.coalesce("product", "new_product", "model", "caps", "maker", "family", "known")
             .str.strip_chars_end(".")
             .alias("name")
         )
@@ -154,7 +171,7 @@ def extract_entities(
             pl.when(pl.col("maker").is_null() & pl.col("family").is_null())
             .then(
                 pl.col("char_end")
-                - pl.coalesce("product", "model", "caps", "known").str.len_chars()
+                - pl.coalesce("product", "new_product", "model", "caps", "known").str.len_chars()
             )
             .otherwise(pl.col("char_start"))
             .alias("char_start")
@@ -206,7 +223,17 @@ def extract_entities(
         )
         .filter(~pl.col("name").is_in(known) & ~pl.col("name").is_in(list(_NOT_ORGS)))
         .filter(~pl.col("name").str.strip_chars_end("s").is_in(known))
+        # "iPhone-Konzern App-Entwicklern untersagt": a cue noun itself is no name.
+        .filter(
+            ~pl.col("name").str.contains(_ENDS_IN_CUE) & ~pl.col("name").str.contains(_ABSTRACT)
+        )
+    )
+    authorities = _spans(sentences, AUTHORITY, keep).with_columns(
+        pl.col("authority").alias("name"),
+        pl.lit("organisation_candidate").alias("entity_type"),
+        pl.lit(None, pl.String).alias("role"),
     )
     return pl.concat(
-        [frame.select(columns) for frame in (people, products, places, orgs)], how="vertical"
+        [frame.select(columns) for frame in (people, products, places, orgs, authorities)],
+        how="vertical",
     )
