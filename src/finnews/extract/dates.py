@@ -169,10 +169,9 @@ def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
             resolve_date(day2, month, year, reference, tense).alias("alt_date"),
             year.is_null().alias("year_inferred"),
         )
-        .drop("weekday", "week_shift", "_sentence")
         .filter(
             # Impossible dates (31 April) go; a date whose year cannot be known stays, undated.
             pl.col("value_date").is_not_null() | (year.is_null() & reference.is_null())
         )
-        .drop("_tense")
+        .drop("weekday", "week_shift", "_sentence", "_tense")
     )

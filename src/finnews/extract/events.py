@@ -248,17 +248,16 @@ def _fires(name: str, pattern: str) -> pl.Expr:
     masked form (`_frame`) one of the type's frames, and neither is negated nor a past event
     recalled; a buyback is no stake purchase, buying shares no deal."""
     fires = pl.lit(False)
-    for column, found in (
-        ("_lower", pattern),
-        ("_frame", EVENT_FRAMES.get(name)),
-        ("_lower", _PLACE_SHAPES.get(name)),
+    # (column read, pattern, whether a place from the gazetteer must be named too)
+    for column, found, needs_place in (
+        ("_lower", pattern, False),
+        ("_frame", EVENT_FRAMES.get(name), False),
+        ("_lower", _PLACE_SHAPES.get(name), True),
     ):
         if found is None:
             continue
         text = pl.col(column)
-        place_named = pl.lit(True)
-        if found is _PLACE_SHAPES.get(name):
-            place_named = text.str.contains(asciify_pattern(_IN_PLACE))
+        place_named = text.str.contains(asciify_pattern(_IN_PLACE)) if needs_place else True
         trigger = f"(?:{found})"
         # One pass per way of voiding: joined into one alternation, the trigger's three copies
         # overflow the regex engine's lazy DFA (expansion: 14 s per pass instead of 0.1 s).
