@@ -23,7 +23,13 @@ _WORD_UNITS = [u for u in [*CURRENCIES, *PERCENT_UNITS] if u[-1].isalpha()]
 _SIGN_UNITS = [u for u in [*CURRENCIES, *PERCENT_UNITS] if not u[-1].isalpha()]
 UNIT = rf"(?P<unit>(?i:{alternation(_WORD_UNITS)})\b|{alternation(_SIGN_UNITS)})"
 # Up to two lowercase words between number and noun: "20.000 robotischen Lieferfahrzeugen".
-COUNT = rf"(?:\s+[a-zäöüß]+){{0,2}}\s+(?P<count_noun>[\w-]*?(?i:{alternation(COUNT_NOUNS)}))\b"
+# Any other noun, after at most one adjective, is read too (`any_noun`), but counts only
+# after a number written with thousands dots or a scale ("250.000 neue Anlagen",
+# "17 Millionen Fahrten"): "drei Jahre", "2026 Gewinne" are no counts.
+COUNT = (
+    rf"(?:(?:\s+[a-zäöüß]+){{0,2}}\s+(?P<count_noun>[\w-]*?(?i:{alternation(COUNT_NOUNS)}))\b"
+    r"|\s+(?:[a-zäöüß]{3,}(?:e|en|er|es|em)\s+)?(?P<any_noun>[A-ZÄÖÜ][a-zäöüß]{2,})\b)"
+)
 
 # A figure: [qualifier] number [scale] (unit | counted noun), or [qualifier] number scale.
 FIGURE = rf"\b{QUALIFIER}{NUMBER}{SCALE}(?:\s*{UNIT}|{COUNT})?"
@@ -87,6 +93,9 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     currency = currency_code(pl.col("unit"))
     percent_kind = unit_lc.replace_strict(PERCENT_UNITS, default=None, return_dtype=pl.String)
     scale = scale_factor(pl.col("scale"))
+    grouped = pl.col("number").str.contains(r"^\d{1,3}\.\d{3}")
+    digits = pl.col("number").str.contains(r"^\d")
+    any_noun = pl.when(grouped | scale.is_not_null() & digits).then(pl.col("any_noun"))
     kind = (
         pl.when(currency.is_not_null())
         .then(pl.lit("amount"))
@@ -94,8 +103,10 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
         .then(percent_kind)
         .when(pl.col("count_noun").is_not_null() & ~_year_before_a_phrase())
         .then(pl.lit("count"))
+        .when(any_noun.is_not_null())
+        .then(pl.lit("count"))
         # "18,34 Millionen" counts; "einer Milliarden-Fusion" is not a figure.
-        .when(scale.is_not_null() & pl.col("number").str.contains(r"^\d"))
+        .when(scale.is_not_null() & digits)
         .then(pl.lit("count"))
     )
     return (
@@ -105,6 +116,7 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
             scale.alias("scale_factor"),
             currency.alias("currency"),
             pl.col("qualifier").str.to_lowercase().alias("qualifier"),
+            pl.coalesce("count_noun", any_noun).alias("count_noun"),
         )
         .filter(pl.col("kind").is_not_null() & pl.col("value").is_not_null())
         .with_columns(

@@ -45,6 +45,8 @@ _TOPIC_WORDS = (
     r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
     r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier"
 )
+# Qualifiers between a preposition and its figure, on the lower-cased shadow.
+_QUALIFIED = r"(?:\s+(?:rund|gut|knapp|uber|mehr als|fast|etwa|circa|bis zu|insgesamt|zusammen|umgerechnet))*"
 _PROFIT = r"gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|verdient"
 _UNITS = r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b|export|übergeben"
 
@@ -85,6 +87,16 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     bought_whole = _topic(r"\b(?:der|den|dem|des) (?:kauf|kaufs|erwerb|erwerbs)\b") & ~_topic(
         r"anteil|aktien|beteiligung"
     )
+    # "Für rund 3,4 Milliarden Euro geht SpringWorks an die Darmstädter": a price paid for a
+    # whole that changes hands.
+    sold_for = pl.col("_cb").str.contains(
+        rf"\bfur{_QUALIFIED}\s*$"
+    ) & _has(r"\b(?:geht|gehen|ging|gingen)\b.{0,80}\ban\b|verkauf|veräußer|übernimm|übernahm|erwirbt|erwarb|abgegeben|abgeben|trennt") & ~_has(r"anteil|aktien|beteiligung|zurück")
+    # A segment's revenue: in a relative clause about it ("die Elektroniksparte, deren
+    # Umsatz ...") or after "dort" naming a market ("der chinesische Markt: Dort sank ...").
+    segment_referred = pl.col("_antecedent").str.contains(
+        r"sparte|segment|geschaft|bereich|division|tochter|markt|region"
+    ).fill_null(False) | pl.col("_cb").str.contains(r"^\s*dort\b")
     return [
         ("rsi", kind == "index_points"),
         ("other", share_of),
@@ -95,6 +107,9 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("price_change", price_move | day_move),
         ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
         ("margin", change & _topic(r"marge|rendite")),
+        # Gross merchandise volume has no type of its own; its growth is no revenue growth.
+        ("other", change & _topic(r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv")),
+        ("segment_growth", change & segment_referred & _topic(r"umsatz|umsätze|erlös")),
         # "Cloud-Umsatz", "Umsatz mit Smartphones", "Umsatz im Rechenzentrumsgeschäft",
         # "Sparte": a part of the business grew.
         ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
@@ -103,11 +118,11 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("units_growth", change & _topic(_UNITS)),
         ("segment_growth", change & _topic(_GROWTH)),
         ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
-        ("buyback", scaled_money & _topic(r"rückkauf")),
+        ("buyback", scaled_money & _topic(r"rückkauf|zurückkauf|zurückgekauft|kauft\w* .{0,60}\bzurück\b")),
         ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge")),
         ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
         ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
-        ("deal_value", scaled_money & (_topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis") | bought_whole)),
+        ("deal_value", scaled_money & (_topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis") | bought_whole | sold_for)),
         ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt|aktien im wert")),
         ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", scaled_money & _topic(_PROFIT)),
@@ -256,7 +271,9 @@ def range_columns() -> list[pl.Expr]:
     ]
 
 
-_ANAPHORA = r"^(?:(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)|Das (?:Wachstum|Plus|Minus)|Der (?:Zuwachs|Anstieg|Rückgang))\b"
+_ANAPHORA = r"^(?:(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)|Das (?:Wachstum|Plus|Minus)|Der (?:Zuwachs|Anstieg|Rückgang)|(?:Bisher|Zuvor|Ursprünglich|Im Vorjahr|Ein Jahr zuvor) (?:hatte|hatten|war|waren|lag|lagen|hat|haben))\b"
+_HEAD_NOUN = rf"([a-z][a-z-]+)\s+(?:in hohe\s+)?von{_QUALIFIED}\s*$"
+_ANTECEDENT = r"([a-z-]+)\s*,\s+(?:deren|dessen)\b[^,;:]*$"
 
 
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
@@ -288,16 +305,28 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     )
     sentence = pl.concat_str(pl.col("_before").fill_null(""), pl.col("shadow").str.to_lowercase())
     has_topic = pl.col("_clause").str.contains(asciify_pattern(_TOPIC_WORDS))
+    # "Eine einmalige Steuerbelastung von 15,9 Milliarden Dollar drückte den Gewinn": the
+    # measure noun right before "von" names the figure, whatever else its clause names.
+    head = pl.col("_cb").str.extract(_HEAD_NOUN, 1)
+    head_is_topic = head.str.contains(asciify_pattern(_TOPIC_WORDS)).fill_null(False)
     return (
         # The clause around each figure is cut once and read by the sign and metric rules.
         both.with_columns(clause_before().alias("_cb"), clause_after().alias("_ca"))
         .with_columns(clause.alias("_clause"))
         .with_columns(
             sentence.alias("ctx"),
-            pl.when(has_topic).then(pl.col("_clause")).otherwise(sentence).alias("topic_ctx"),
+            pl.when(head_is_topic)
+            .then(head)
+            .when(has_topic)
+            .then(pl.col("_clause"))
+            .otherwise(sentence)
+            .alias("topic_ctx"),
             has_topic.alias("clause_has_topic"),
+            # "die Elektroniksparte, deren Umsatz um 4 Prozent zurückging": the clause is
+            # about the noun it refers back to.
+            shadow_before(120).str.to_lowercase().str.extract(_ANTECEDENT, 1).alias("_antecedent"),
             signed_change().alias("value"),
         )
         .with_columns(metric_type().alias("metric_type"), *period_columns(), *range_columns())
-        .drop("topic_ctx", "clause_has_topic", "_before", "_cb", "_ca", "_clause")
+        .drop("topic_ctx", "clause_has_topic", "_antecedent", "_before", "_cb", "_ca", "_clause")
     )
