@@ -89,9 +89,13 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     )
     # "Für rund 3,4 Milliarden Euro geht SpringWorks an die Darmstädter": a price paid for a
     # whole that changes hands.
-    sold_for = pl.col("_cb").str.contains(
-        rf"\bfur{_QUALIFIED}\s*$"
-    ) & _has(r"\b(?:geht|gehen|ging|gingen)\b.{0,80}\ban\b|verkauf|veräußer|übernimm|übernahm|erwirbt|erwarb|abgegeben|abgeben|trennt") & ~_has(r"anteil|aktien|beteiligung|zurück")
+    sold_for = (
+        pl.col("_cb").str.contains(rf"\bfur{_QUALIFIED}\s*$")
+        & _has(
+            r"\b(?:geht|gehen|ging|gingen)\b.{0,80}\ban\b|verkauf|veräußer|übernimm|übernahm|erwirbt|erwarb|abgegeben|abgeben|trennt"
+        )
+        & ~_has(r"anteil|aktien|beteiligung|zurück")
+    )
     # A segment's revenue: in a relative clause about it ("die Elektroniksparte, deren
     # Umsatz ...") or after "dort" naming a market ("der chinesische Markt: Dort sank ...").
     segment_referred = pl.col("_antecedent").str.contains(
