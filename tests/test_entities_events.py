@@ -360,3 +360,35 @@ def test_a_grouped_number_counts_any_noun_a_small_one_does_not() -> None:
     figures = extract_texts({"c": body}, datetime.date(2025, 10, 1)).figures
     counts = figures.filter(pl.col("kind") == "count")
     assert counts.select("value", "count_noun").rows() == [(250000.0, "Anlagen"), (17e6, "Fahrten")]
+
+
+def test_two_word_products_people_without_a_role_and_named_organisations() -> None:
+    body = (
+        "Baidu will den Robotaxi-Dienst Apollo Go nach Europa bringen. "
+        "Netflix setzt auf die Serie Stranger Things. "
+        "Entwickler dürfen nicht auf Angebote außerhalb des App Store hinweisen. "
+        'In London enthüllte Alibaba seinen neuen "AI Mode". '
+        "Adidas wirbt mit Lionel Messi. Hugo Boss senkt die Prognose. "
+        "Konzernchef Bjørn Gulden ist zufrieden. "
+        "Aktionäre der Postbank klagen. Rheinmetall kauft die Werft der Lürssen-Gruppe. "
+        "Gemeinsam mit Nvidia will der Konzern KI-Agenten einbauen. "
+        "Die App Temu Kunden gewinnt."
+    )
+    found = extract_texts({"e": body}, datetime.date(2025, 10, 1)).entities
+    rows = set(found.select("entity_type", "name", "role").iter_rows())
+    assert rows >= {
+        ("product", "Apollo Go", None),
+        ("product", "Stranger Things", None),
+        ("product", "App Store", None),
+        ("product", "AI Mode", None),
+        ("person", "Lionel Messi", None),
+        ("person", "Bjørn Gulden", "Konzernchef"),
+        ("organisation_candidate", "Postbank", None),
+        ("organisation_candidate", "Lürssen", None),
+        ("product", "Temu", None),
+    }
+    names = {name for _, name, _ in rows}
+    # A company is no person, a person with a role is found once, a compound noun is no
+    # organisation, and a German noun after a product is no part of its name.
+    assert names & {"Hugo Boss", "Store", "KI-Agenten", "Temu Kunden", "Apollo"} == set()
+    assert found.filter(pl.col("name") == "Bjørn Gulden").height == 1

@@ -3,7 +3,8 @@
 Everything is a regex over the sentence text run by `find_spans` (polars, vectorized):
 
 - person: a role word followed by two or three capitalized names ("CEO Eddie Wu",
-  "Nvidia-Chef Jensen Huang", "Finanzchef Toby Xu"); the role is kept.
+  "Nvidia-Chef Jensen Huang", "Finanzchef Toby Xu"); the role is kept. Without a role, a
+  known first name and a surname ("mit Lionel Messi").
 - product: a capitalized name after a product noun ("App Qwen", "KI-Modell Qwen3-Max",
   "Elektroauto SU7"), or a model-like name mixing letters and digits ("GPT-5", "iPhone 17").
 - place: a gazetteer of places German stock news names (cities, countries, regions).
@@ -28,6 +29,25 @@ ROLES = [
     "Vorstandschefin", "Firmenchefin", "Finanzchefin", "Aufsichtsratschefin",
 ]  # fmt: skip
 PERSON = rf"\b(?P<role>{alternation(ROLES)})\s+(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})"
+# People named without a role ("eine Kampagne mit Lionel Messi", "Elon Musk kündigte an"):
+# a first name stock news meets, then a capitalized surname. Names that are companies
+# ("Hugo Boss") are dropped against the gazetteer.
+FIRST_NAMES = [
+    "Alex", "Alexander", "Andrea", "Andreas", "Andy", "Angela", "Anna", "Armin", "Arvind",
+    "Belén", "Ben", "Bernard", "Bettina", "Bill", "Björn", "Bjørn", "Brian", "Carsten",
+    "Charles", "Christian", "Christine", "Christoph", "Christophe", "Claudia", "Cristiano",
+    "Daniel", "David", "Dieter", "Donald", "Eddie", "Elon", "Emmanuel", "Frank", "Friedrich",
+    "Gavin", "George", "Gerhard", "Greg", "Guillaume", "Hans", "Harald", "Helmut", "Herbert", "Hugo",
+    "Hock", "Ina", "Isabel", "Jack", "James", "Janet", "Jeff", "Jensen", "Jerome", "Joachim",
+    "Joe", "Johann", "Johannes", "John", "Jonas", "Jörg", "Josef", "Julia", "Jürgen", "Karl",
+    "Karin", "Katharina", "Klaus", "Lars", "Larry", "Leonhard", "Lionel", "Lisa", "Lukas",
+    "Marc", "Marco", "Mark", "Markus", "Martin", "Martina", "Mary", "Matthias", "Michael",
+    "Michel", "Nicola", "Nikolaus", "Ola", "Olaf", "Oliver", "Patrick", "Paul", "Peter",
+    "Philipp", "Pony", "Ralf", "Richard", "Robert", "Robin", "Roland", "Rolf", "Sam",
+    "Sabine", "Sarah", "Satya", "Sebastian", "Stefan", "Stephan", "Steve", "Sundar", "Susanne",
+    "Thomas", "Tim", "Tobias", "Toby", "Ursula", "Volker", "Warren", "Werner", "Wolfgang",
+]  # fmt: skip
+PERSON_BY_NAME = rf"\b(?P<person>(?:{alternation(FIRST_NAMES)})\s+{_NAME})\b"
 
 PRODUCT_NOUNS = [
     "App", "Chatbot", "KI-Modell", "Sprachmodell", "Modell", "Chip", "KI-Chip", "Smartphone",
@@ -40,11 +60,22 @@ PRODUCT_NOUNS = [
 # Plural and dative forms: "den Medikamenten Nubeqa und Kerendia".
 _PRODUCT_NOUN = rf"\b(?:{alternation(PRODUCT_NOUNS)})(?:e|en|n|s)?"
 _MODEL_NAME = r"[A-Za-z][A-Za-z]*[0-9][\w.-]*|[A-Z][a-z]+[A-Z][\w-]*"
+# English second words of product names ("Apollo Go", "Stranger Things", "Vision Pro"); a
+# German noun after the name is no part of it ("die App Temu Kunden ...").
+PRODUCT_TAILS = [
+    "Go", "Things", "Store", "Pro", "Max", "Ultra", "Plus", "Mini", "Air", "One", "Maps",
+    "Pay", "Music", "Prime", "Studio", "Code", "Vision", "Play", "Search", "Drive", "Office",
+    "Teams", "Chat", "Assistant", "Watch", "Cloud", "Mode", "Lens", "Vault", "Home",
+]  # fmt: skip
 # A one-digit version is part of the name ("KI-Modell Gemini 3"); a year or amount is not.
-_PRODUCT_NAME = rf"[A-Z][\w.-]*(?:\s(?:{_MODEL_NAME}|[0-9](?:\.[0-9])?\b))?"
+_PRODUCT_NAME = (
+    rf"[A-Z][\w.-]*(?:\s(?:{_MODEL_NAME}|[0-9](?:\.[0-9])?\b|(?:{alternation(PRODUCT_TAILS)})\b))?"
+)
 # Short model names in capitals after "neue"/"elektrische" ("der elektrische CLA"), and
 # brand-like names before "-Entwickler"/"-Macher" ("der ChatGPT-Entwickler").
 _CAPS_MODEL = r"[A-Z]{2,5}(?:\s?[0-9]+)?"
+# Names of two words whose first is a product noun of its own ("im App Store").
+KNOWN_PRODUCT_PHRASES = ["App Store", "Play Store", "Google Play", "Apple Pay", "Google Maps"]
 KNOWN_PRODUCTS = [
     "iPhone", "iPad", "ChatGPT", "Copilot", "Windows", "Azure", "Instagram", "WhatsApp",
     "YouTube", "TikTok", "Douyin", "WeChat", "Weixin", "Taobao", "Temu", "Alexa", "Autopilot",
@@ -54,12 +85,16 @@ _NOT_MODELS = {
     "GMV", "IPO", "UK", "TV", "PC", "CO", "ESG", "SUV",
 }  # fmt: skip
 PRODUCT = (
-    rf"{_PRODUCT_NOUN}\s+(?P<product>{_PRODUCT_NAME})"
+    rf"\b(?P<phrase>{alternation(KNOWN_PRODUCT_PHRASES)})\b"
+    rf"|{_PRODUCT_NOUN}\s+(?P<product>{_PRODUCT_NAME})"
     rf"|\b(?P<model>(?:iPhone|Pixel|Galaxy|Model|GPT|Gemini|Claude|Llama|Qwen|DeepSeek)"
     rf"[- ]?[0-9][\w.-]*)"
     # "des neuen SUV YU7": the product noun names its product, it is no model itself.
     rf"|\b(?:neue[nmrs]?|elektrische[nmrs]?)\s+{_PRODUCT_NOUN}\s+(?P<new_product>{_PRODUCT_NAME})"
     rf"|\b(?:neue[nmrs]?|elektrische[nmrs]?|vollelektrische[nmrs]?)\s+(?P<caps>{_CAPS_MODEL})\b"
+    # 'enthüllte Alibaba seinen neuen "AI Mode"': a quoted name after "neue" (the closing
+    # quote is left out of the match so that the name ends it).
+    rf"|\b(?:neue[nmrs]?|eigene[nmrs]?)\s+[\"„“](?P<quoted>[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){{0,2}})"
     rf"|\b(?P<maker>[A-Z][a-z]*[A-Z0-9][A-Za-z0-9]*)-(?:Entwickler|Erfinder|Macher|Betreiber)\b"
     # "die A320-Familie", "die 737-Reihe"; and products known by name alone ("das iPhone").
     rf"|\b(?P<family>[A-Z]{{0,3}}[0-9]{{2,4}}[A-Za-z]*)-(?:Familie|Reihe|Serie|Baureihe)\b"
@@ -107,7 +142,16 @@ AUTHORITIES = [
     "BaFin", "Bafin", "Europäische Zentralbank", "EZB", "Bundesbank", "Federal Reserve",
     "US-Notenbank", "Fed", "SEC", "FTC", "CMA", "Bank of England", "Bank of Japan",
 ]  # fmt: skip
-AUTHORITY = rf"\b(?P<authority>{alternation(AUTHORITIES)})\b"
+# Organisations outside the gazetteer that stock news names without a cue: banks of a
+# listed group, public banks, research bodies.
+NAMED_ORGS = [
+    "Postbank", "KfW", "DZ Bank", "LBBW", "Helaba", "Sparkassen", "Fraunhofer",
+    "Max-Planck-Gesellschaft", "Treuhand", "Bundesagentur für Arbeit", "Ifo-Institut",
+    "ZEW", "IWF", "Weltbank", "OECD", "Opec",
+]  # fmt: skip
+AUTHORITY = rf"\b(?P<authority>{alternation([*AUTHORITIES, *NAMED_ORGS])})\b"
+# "der Bremer Lürssen-Gruppe": the group's name before its cue.
+GROUP_NAME = r"\b(?P<group>[A-ZÄÖÜ][a-zäöüß]+)-(?:Gruppe|Holding)\b"
 
 ORG_CUES = [
     "Startup", "Start-up", "Entwickler", "Tochter", "Tochterfirma", "Konzern", "Hersteller",
@@ -131,6 +175,8 @@ ORG = (
 # "der Konzern Investitionen von ...": one word with an abstract noun's suffix is no name.
 _ABSTRACT = r"^[A-ZÄÖÜ][a-zäöüß]+(?:ung|ungen|ion|ionen|heit|heiten|keit|keiten|schaft|schaften|ität|itäten)$"
 _ENDS_IN_CUE = rf"(?:^|-)(?:{alternation(ORG_CUES)})(?:s|n|en|ern|e)?$"
+# "der Konzern KI-Agenten ...": an abbreviation and a German noun make a compound noun.
+_ABBREVIATED_NOUN = r"^(?:KI|AI|IT|E|US|EU)-[A-ZÄÖÜ][a-zäöüß]+$"
 # Capitalized sentence words that are no organisation names.
 _NOT_ORGS = {
     "Die", "Der", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Im", "In", "Mit",
@@ -156,12 +202,33 @@ def extract_entities(
     people = people.with_columns(
         (pl.col("char_end") - pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_start")
     )
+    # Without a role: the same person named with one is found by both patterns; the
+    # role-less copy goes (see the dedup at the end).
+    people_by_name = (
+        _spans(sentences, PERSON_BY_NAME, keep)
+        .with_columns(
+            pl.col("person").alias("name"),
+            pl.lit("person").alias("entity_type"),
+            pl.lit(None, pl.String).alias("role"),
+        )
+        .filter(~pl.col("name").is_in(known))
+    )
     name_len = pl.col("name").str.len_chars().cast(pl.Int64)
     products = (
         _spans(sentences, PRODUCT, keep)
         # "Kerendia." at the end of a sentence: the dot is no part of the name.
         .with_columns(
-            pl.coalesce("product", "new_product", "model", "caps", "maker", "family", "known")
+            pl.coalesce(
+                "phrase",
+                "product",
+                "new_product",
+                "model",
+                "caps",
+                "quoted",
+                "maker",
+                "family",
+                "known",
+            )
             .str.strip_chars_end(".")
             .alias("name")
         )
@@ -171,7 +238,9 @@ def extract_entities(
             pl.when(pl.col("maker").is_null() & pl.col("family").is_null())
             .then(
                 pl.col("char_end")
-                - pl.coalesce("product", "new_product", "model", "caps", "known").str.len_chars()
+                - pl.coalesce(
+                    "phrase", "product", "new_product", "model", "caps", "quoted", "known"
+                ).str.len_chars()
             )
             .otherwise(pl.col("char_start"))
             .alias("char_start")
@@ -225,7 +294,9 @@ def extract_entities(
         .filter(~pl.col("name").str.strip_chars_end("s").is_in(known))
         # "iPhone-Konzern App-Entwicklern untersagt": a cue noun itself is no name.
         .filter(
-            ~pl.col("name").str.contains(_ENDS_IN_CUE) & ~pl.col("name").str.contains(_ABSTRACT)
+            ~pl.col("name").str.contains(_ENDS_IN_CUE)
+            & ~pl.col("name").str.contains(_ABSTRACT)
+            & ~pl.col("name").str.contains(_ABBREVIATED_NOUN)
         )
     )
     authorities = _spans(sentences, AUTHORITY, keep).with_columns(
@@ -233,7 +304,20 @@ def extract_entities(
         pl.lit("organisation_candidate").alias("entity_type"),
         pl.lit(None, pl.String).alias("role"),
     )
-    return pl.concat(
-        [frame.select(columns) for frame in (people, products, places, orgs, authorities)],
-        how="vertical",
+    groups = (
+        _spans(sentences, GROUP_NAME, keep)
+        .with_columns(
+            pl.col("group").alias("name"),
+            pl.lit("organisation_candidate").alias("entity_type"),
+            pl.lit(None, pl.String).alias("role"),
+        )
+        .with_columns((pl.col("char_start") + name_len).alias("char_end"))
+        .filter(~pl.col("name").is_in(known))
+    )
+    frames = (people, people_by_name, products, places, orgs, authorities, groups)
+    return (
+        pl.concat([frame.select(columns) for frame in frames], how="vertical")
+        # One row per entity and place: a person named with a role keeps it.
+        .sort("role", nulls_last=True)
+        .unique(["article_id", "sentence_idx", "char_start", "entity_type"], keep="first")
     )
