@@ -392,3 +392,31 @@ def test_two_word_products_people_without_a_role_and_named_organisations() -> No
     # organisation, and a German noun after a product is no part of its name.
     assert names & {"Hugo Boss", "Store", "KI-Agenten", "Temu Kunden", "Apollo"} == set()
     assert found.filter(pl.col("name") == "Bjørn Gulden").height == 1
+
+
+def test_subject_of_a_pair_and_of_an_organisation_outside_the_gazetteer() -> None:
+    body = (
+        "Broadcom und OpenAI wollen Chips mit einer Leistung von 10 Gigawatt entwickeln. "
+        "Die DHL Group wächst. Die DHL Group übernimmt den Paketdienst Evri für rund 550 Millionen Euro. "
+        "Evri stellt jährlich rund 800 Millionen Sendungen zu. "
+        "Die EU-Kommission verhängte eine Strafe von 500 Millionen Euro. "
+        "Der Konzern steigerte den Umsatz um 5 Prozent."
+    )
+    found = extract_texts({"s": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [
+        (10.0, "broadcom"),
+        (550e6, "deutsche_post"),
+        (800e6, None),  # Evri's
+        (500e6, "deutsche_post"),  # a regulator's fine is not the regulator's figure
+        (5.0, "deutsche_post"),
+    ]
+
+
+def test_deliveries_that_name_a_new_model_launch_nothing() -> None:
+    body = (
+        "Xiaomi lieferte im Quartal 108.796 Elektroautos aus, darunter viele des neuen SUV YU7. "
+        "Xiaomi stellt das neue SUV YU9 vor."
+    )
+    events = extract_texts({"d": body}, datetime.date(2025, 10, 1)).events
+    launches = events.filter(pl.col("event_type") == "product_launch")
+    assert launches["sentence_idx"].to_list() == [1]

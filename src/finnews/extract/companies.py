@@ -47,7 +47,12 @@ def extract_mentions(
     spans = find_spans(sentences, "text", mention_pattern(aliases), keep, shadow_col="shadow")
     # "eine Beteiligung an OpenAI im Wert von ...": OpenAI is what is held, not who holds it.
     held = shadow_before(30).str.to_lowercase().str.contains(_HELD)
-    return spans.join(aliases.lazy(), on="alias", how="inner").with_columns(held.alias("held"))
+    # "Broadcom und OpenAI wollen ...": whether " und " stands right before the mention
+    # (the subject rule then looks for the company that ends there).
+    after_und = shadow_before(5) == " und "
+    return spans.join(aliases.lazy(), on="alias", how="inner").with_columns(
+        held.alias("held"), after_und.alias("after_und")
+    )
 
 
 _HELD = r"(?:beteiligung|anteile?|anteilen|stake) (?:an|bei) (?:der |dem |den )?$"

@@ -239,6 +239,11 @@ _REPORTING_PERIOD = (
 )
 
 
+# "Xiaomi lieferte ... 108.796 Elektroautos aus, darunter viele des neuen SUV YU7": a
+# quarter's deliveries or sales name a new model without launching it.
+_DELIVERED = r"\b(?:lieferte|lieferten|verkaufte|verkauften)\b.{0,120}\b(?:aus|darunter)\b"
+
+
 # "Dann legt Alibaba die Zahlen ... vor": the date stood in the sentence before.
 _BACK_REFERENCE = r"^(dann|dort|an diesem tag|an dem tag|zu diesem termin)\b"
 
@@ -266,6 +271,8 @@ def _fires(name: str, pattern: str) -> pl.Expr:
             voids.append(_NOT_A_STAKE)
         if name == "merger_acquisition" and column == "_frame":
             voids.append(_SHARES_BOUGHT)
+        if name == "product_launch":
+            voids.append(_DELIVERED)
         voided = pl.any_horizontal(text.str.contains(asciify_pattern(v)) for v in voids)
         fires = fires | (text.str.contains(asciify_pattern(found)) & place_named & ~voided)
     return fires

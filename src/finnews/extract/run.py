@@ -9,7 +9,7 @@ import polars as pl
 from finnews.asciify import asciify_pattern
 from finnews.extract.companies import extract_mentions, mention_pattern
 from finnews.extract.dates import extract_dates
-from finnews.extract.entities import extract_entities
+from finnews.extract.entities import AUTHORITIES, extract_entities
 from finnews.extract.events import detect_events
 from finnews.extract.figures import extract_figures
 from finnews.extract.sentences import split_sentences
@@ -69,43 +69,95 @@ _GROUP_SUBJECT = asciify_pattern(
 _MARKET_SIZE = asciify_pattern(r"\b(?:den|der|dem|des) markt(?:es)? für\b|\bmarktvolumen")
 
 
-def _named_before(spans: pl.LazyFrame, id_col: str, mentions: pl.LazyFrame) -> pl.LazyFrame:
+def _named_before(
+    spans: pl.LazyFrame, id_col: str, mentions: pl.LazyFrame, pairs: bool = False
+) -> pl.LazyFrame:
     """`id_col` and the company_id named last before each span in its sentence (spans
-    without one are absent)."""
+    without one are absent). With `pairs`, a pair acts under its first name: in "Broadcom
+    und OpenAI wollen ..." that is Broadcom."""
+    last = pl.col("company_id").last()
+    if pairs:
+        starts, ends = pl.col("char_start"), pl.col("char_end")
+        paired = (
+            pl.col("after_und").last()
+            & (pl.len() > 1)
+            & (ends.slice(-2, 1).first() + 5 == starts.last())
+        )
+        last = pl.when(paired).then(pl.col("company_id").slice(-2, 1).first()).otherwise(last)
     return (
         spans.select(id_col, "article_id", "sentence_idx", pl.col("char_start").alias("_at"))
         .join(
-            mentions.select("article_id", "sentence_idx", "char_start", "company_id"),
+            mentions.select(
+                "article_id", "sentence_idx", "char_start", "char_end", "company_id",
+                *(["after_und"] if pairs else []),
+            ),
             on=["article_id", "sentence_idx"],
         )
         .filter(pl.col("char_start") < pl.col("_at"))
         .sort("char_start")
         .group_by(id_col)
-        .agg(pl.col("company_id").last())
+        .agg(last)
+    )  # fmt: skip
+
+
+# At most three words before a sentence's subject: "Die spanische Fondsplattform Allfunds".
+_SUBJECT_POSITION = r"^(?:[\w-]+\s+){0,3}$"
+
+
+def _organisation_before(figures: pl.LazyFrame, organisations: pl.LazyFrame) -> pl.LazyFrame:
+    """figure_id of each figure (no deal price) whose sentence opens with one of its
+    article's `organisations` (article_id, name), as a word, with `other_org` True."""
+    before = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+    at = before.str.find(pl.col("name"), literal=True)
+    after = before.str.slice(at + pl.col("name").str.len_chars(), 1)
+    opening = before.str.slice(0, at).str.contains(_SUBJECT_POSITION)
+    word = ~after.str.contains(r"^[a-zäöüß]").fill_null(False)
+    return (
+        figures.filter(~pl.col("metric_type").is_in(["deal_value", "offer_price"]))
+        .select("figure_id", "article_id", "text", "char_start", "sent_start")
+        .join(organisations, on="article_id")
+        .filter(at.is_not_null() & opening & word)
+        .select("figure_id", pl.lit(True).alias("other_org"))
+        .unique("figure_id")
     )
 
 
 def _subject_company(
-    figures: pl.LazyFrame, mentions: pl.LazyFrame, main: pl.LazyFrame
+    figures: pl.LazyFrame,
+    mentions: pl.LazyFrame,
+    main: pl.LazyFrame,
+    organisations: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """The company a figure is about: last one named before it in its sentence, else the
     article's main company."""
-    # The holder, not the held company, is what a stake figure is about.
+    # The holder, not the held company, is what a stake figure is about; a pair's figure
+    # is its first company's.
     holders = mentions.filter(~pl.col("held"))
-    before = _named_before(figures, "figure_id", holders).rename({"company_id": "named_before"})
+    before = _named_before(figures, "figure_id", holders, pairs=True).rename(
+        {"company_id": "named_before"}
+    )
+    # "Evri stellt jährlich rund 800 Millionen Sendungen zu": a figure in a sentence whose
+    # subject is an organisation outside the gazetteer, with no gazetteer company before
+    # it, is that organisation's.
+    other_org = _organisation_before(figures, organisations)
     # "Die US-Konzerne haben 364 Milliarden Dollar ...": a group, not the article's company.
     about_a_group = pl.col("ctx").fill_null("").str.contains(_GROUP_SUBJECT)
     about_a_market = pl.col("ctx").fill_null("").str.contains(_MARKET_SIZE)
     return (
         figures.join(before, on="figure_id", how="left")
+        .join(other_org, on="figure_id", how="left")
+        .with_columns(pl.col("other_org").fill_null(False))
         .join(main, on="article_id", how="left")
         .with_columns(
-            pl.when((pl.col("named_before").is_null() & about_a_group) | about_a_market)
+            pl.when(
+                pl.col("named_before").is_null() & (about_a_group | pl.col("other_org"))
+                | about_a_market
+            )
             .then(pl.lit(None, pl.String))
             .otherwise(pl.coalesce("named_before", "main_company_id"))
             .alias("company_id")
         )
-        .drop("named_before", "main_company_id")
+        .drop("named_before", "other_org", "main_company_id")
     )
 
 
@@ -157,10 +209,23 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "alias",
             "company_id",
             "held",
+            "after_und",
         )  # fmt: skip
         .collect(engine="in-memory")
     )
     main = _main_company(mentions.lazy())
+    entities = _entity_companies(
+        _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
+    ).collect(engine="in-memory")
+    # Regulators hand out fines to others: their sentence's figure is not theirs.
+    organisations = (
+        entities.lazy()
+        .filter(
+            (pl.col("entity_type") == "organisation_candidate") & ~pl.col("name").is_in(AUTHORITIES)
+        )
+        .select("article_id", "name")
+        .unique()
+    )
     amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS)).with_columns(
         _span_id("f").alias("figure_id")
     )
@@ -171,7 +236,12 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         pl.lit("date").alias("metric_type"),
     )
     figures = (
-        _subject_company(pl.concat([amounts, dates], how="diagonal_relaxed"), mentions.lazy(), main)
+        _subject_company(
+            pl.concat([amounts, dates], how="diagonal_relaxed"),
+            mentions.lazy(),
+            main,
+            organisations,
+        )
         .select(
             "figure_id",
             "article_id",
@@ -212,13 +282,10 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         main,
         mention_pattern(aliases),
     ).collect(engine="in-memory")
-    entities = _entity_companies(
-        _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
-    ).collect(engine="in-memory")
     return Extraction(
         sentences=sentences.drop("shadow"),
         figures=figures,
-        mentions=mentions.drop("held"),
+        mentions=mentions.drop("held", "after_und"),
         events=events,
         entities=entities,
     )
