@@ -420,3 +420,31 @@ def test_deliveries_that_name_a_new_model_launch_nothing() -> None:
     events = extract_texts({"d": body}, datetime.date(2025, 10, 1)).events
     launches = events.filter(pl.col("event_type") == "product_launch")
     assert launches["sentence_idx"].to_list() == [1]
+
+
+def test_event_and_metric_wordings_first_met_in_held_out_v7() -> None:
+    body = (
+        "Anta übernimmt für rund 1,5 Milliarden Euro ein Aktienpaket an Puma, das bisher "
+        "die Familie Pinault hielt. "
+        "Im dritten Quartal war der Umsatz von Puma um 10,4 Prozent auf 1,96 Milliarden Euro "
+        "gesunken. "
+        "Seit der Übernahme von Monsanto hat Bayer rund 11 Milliarden Dollar für Vergleiche "
+        "gezahlt. "
+        "Im Januar soll das Rollenspiel Honor of Kings World von Tencent erscheinen. "
+        "Zudem verlangt die Flugsicherheitsbehörde EASA von Airbus einen Softwaretausch. "
+        "Die Telekom hat gemeinsam mit Nvidia ein Rechenzentrum eröffnet."
+    )
+    found = extract_texts({"v7": body}, datetime.date(2025, 12, 22))
+    assert found.figures.select("value", "metric_type").rows() == [
+        (1.5e9, "stake_purchase"),
+        (-10.4, "revenue_growth"),
+        (1.96e9, "revenue"),
+        (11e9, "costs"),
+    ]
+    events = set(found.events.select("sentence_idx", "event_type").iter_rows())
+    assert events == {
+        (0, "stake_purchase"),
+        (3, "product_launch"),
+        (4, "regulatory_action"),
+        (5, "partnership"),
+    }

@@ -69,6 +69,7 @@ COUNT_NOUNS: list[str] = [
     "Geräten",
     "Flugzeuge",
     "Flugzeugen",
+    "Jets",
     "Maschinen",
     "Passagiere",
     "Fluggäste",

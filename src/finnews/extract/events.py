@@ -52,7 +52,7 @@ _MERGER = (
 )
 _PARTNERSHIP = (
     r"partnerschaft|kooperation|kooperier|zusammenarbeit|zusammenarbeiten"
-    r"|arbeite[nt] .{0,60}\bzusammen\b|allianz mit|bündnis|gemeinsam mit (?:dem|der|den)\b"
+    r"|arbeite[nt] .{0,60}\bzusammen\b|allianz mit|bündnis|gemeinsam mit\b"
     r"|gemeinsame[nms]? (?:projekt|werk|fabrik|unternehmen|entwicklung|plattform)"
     r"|vereinbarung (?:mit|zwischen)|mit .{0,60}\bvereinbart|abkommen (?:mit|zwischen)"
     r"|joint venture|gemeinschaftsunternehmen|liefervertrag|liefervereinbarung|rahmenvertrag"
@@ -71,6 +71,7 @@ _LAUNCH = (
     r"|app|dienst|plattform|ki-modell|sprachmodell|gerät|elektroauto|suv|medikament)"
     r"|markteinführung|marktstart|verkaufsstart|auslieferungsstart|\blaunch|lanciert|debüt"
     r"|bringt .{0,60}\bheraus\b|herausgebracht|ist ab .{0,40}erhältlich"
+    r"|(?:soll|sollen|wird|werden) .{0,60}\berscheinen\b|erscheint (?:im|am|ab|noch)\b"
     r"|kommt .{0,60}in den handel|in den handel (?:kommen|bringen|gebracht)"
     r"|(?:bringt|bringen|brachte) .{0,60}\bin den handel"
 )
@@ -112,6 +113,9 @@ _REGULATORY = (
     r"|bankenaufsicht|ermittlungen gegen|ermittelt gegen|untersuchung gegen"
     r"|(?:zentralbank|ezb|aufsicht|behörde|kommission)(?: [a-z]+)? (?:prüft|untersucht|genehmigt"
     r"|billigt|untersagt|verbietet|ordnet|ordnete|verhängt|verhängte|ermittelt|leitet)"
+    r"|(?:verlangt|fordert|forderte|verlangte) (?:\w+ ){0,3}[\w-]*(?:behörde|aufsicht|kommission)"
+    r"|(?:behörde|aufsicht|kommission)\b.{0,80}\b(?:zugelassen|genehmigt|freigegeben)\b"
+    r"|(?:behörden?|aufsicht|kommission) (?:müssen|muss) .{0,60}\bzustimmen"
 )
 _CONFERENCE = (
     r"konferenz|\bevent\b|messe\b|hauptversammlung|kongress|kapitalmarkttag|analystentag"
@@ -197,7 +201,17 @@ _FRAME_WORDS = (
 _SHARES_BOUGHT = rf"{_BUY} (?:\w+ ){{0,4}}(?:aktien|anteile|beteiligung)\b"
 
 # Sold-back shares are a buyback, a stake held is no purchase ("hält Anteile im Wert von").
-_NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurück\b|\bhält\b|\bhielt\b"
+_NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurück\b"
+# "hält Anteile im Wert von ...": a stake held, unless the sentence buys it from the holder
+# ("übernimmt ein Aktienpaket, das bisher die Familie Pinault hielt").
+_HELD = r"\b(?:hält|hielt)\b"
+# "Seit der Übernahme von Monsanto hat Bayer ... gezahlt": a deal done long ago.
+_DEAL_RECALLED = r"\b(?:seit|nach) der (?:übernahme|fusion)\b"
+# "übernimmt ... ein Aktienpaket von 29 Prozent": taking over a stake, not a company.
+_STAKE_TAKEN = (
+    r"\b(?:übernimmt|übernahm|übernehmen|kauft|kaufte|erwirbt|erwarb)\b.{0,60}"
+    r"\b(?:aktienpaket|anteile?|beteiligung|minderheitsbeteiligung)\b"
+)
 # "eine Übernahme sei derzeit nicht geplant": a trigger with a negation right after it in its
 # own clause ("werfen dem Konzern vor, Nutzern keine Wahl zu lassen" is another clause), or
 # "keine Übernahme" before it, is no event.
@@ -229,6 +243,12 @@ _NOT_EVIDENCE = {
     "investment": r"forschung",
     "stake_purchase": _NOT_A_STAKE,
 }
+# "hatten zuletzt die Zahlen gezeigt: Im dritten Quartal war der Umsatz ... gesunken": results
+# recalled from an earlier report (pluperfect), no release of this article.
+_RESULTS_RECALLED = (
+    r"\bhatten? zuletzt\b|\bzuletzt .{0,30}\bgezeigt\b"
+    r"|\bwar(?:en)? .{0,80}\b(?:gesunken|gestiegen|gewachsen|geschrumpft|zurückgegangen|geklettert)\b"
+)
 # A period's results stated as a fact are a reported earnings release: a revenue or profit
 # figure in a sentence that names a reporting period, or right after one ("Xiaomi hat im
 # dritten Quartal kräftig zugelegt. Die Erlöse kletterten um 22 Prozent ...").
@@ -246,6 +266,10 @@ _DELIVERED = r"\b(?:lieferte|lieferten|verkaufte|verkauften)\b.{0,120}\b(?:aus|d
 
 # "Dann legt Alibaba die Zahlen ... vor": the date stood in the sentence before.
 _BACK_REFERENCE = r"^(dann|dort|an diesem tag|an dem tag|zu diesem termin)\b"
+
+
+def _held_only(text: pl.Expr) -> pl.Expr:
+    return text.str.contains(asciify_pattern(_HELD)) & ~text.str.contains(asciify_pattern(_BUY))
 
 
 def _fires(name: str, pattern: str) -> pl.Expr:
@@ -273,7 +297,13 @@ def _fires(name: str, pattern: str) -> pl.Expr:
             voids.append(_SHARES_BOUGHT)
         if name == "product_launch":
             voids.append(_DELIVERED)
+        if name == "merger_acquisition":
+            voids.extend([_STAKE_TAKEN, _DEAL_RECALLED])
+        if name == "earnings_release":
+            voids.append(_RESULTS_RECALLED)
         voided = pl.any_horizontal(text.str.contains(asciify_pattern(v)) for v in voids)
+        if name == "stake_purchase":
+            voided = voided | _held_only(text)
         fires = fires | (text.str.contains(asciify_pattern(found)) & place_named & ~voided)
     return fires
 
@@ -339,10 +369,13 @@ def detect_events(
     )
     evidenced = _figure_events(figures)
     not_evidence = pl.lit(False)
-    for name, pattern in _NOT_EVIDENCE.items():
+    for name, pattern in [*_NOT_EVIDENCE.items(), ("earnings_release", _RESULTS_RECALLED)]:
         not_evidence = not_evidence | (
             (pl.col("event_type") == name) & pl.col("_lower").str.contains(asciify_pattern(pattern))
         )
+    not_evidence = not_evidence | (
+        (pl.col("event_type") == "stake_purchase") & _held_only(pl.col("_lower"))
+    )
     period_named = lowered.select(
         *key, pl.col("_lower").str.contains(asciify_pattern(_REPORTING_PERIOD)).alias("_period")
     )

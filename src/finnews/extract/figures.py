@@ -41,7 +41,7 @@ def _topic(pattern: str) -> pl.Expr:
 # Nouns that name what a figure measures; a clause holding one is the figure's topic.
 _TOPIC_WORDS = (
     r"umsatz|umsätze|erlös|erträge|einnahmen|gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|"
-    r"marge|rendite|kosten|belastung|absatz|auslieferung|nutzer|kunden|abonnenten|"
+    r"marge|rendite|kosten|belastung|vergleich|absatz|auslieferung|nutzer|kunden|abonnenten|"
     r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
     r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier"
 )
@@ -96,6 +96,10 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         )
         & ~_has(r"anteil|aktien|beteiligung|zurück")
     )
+    # "übernimmt für 1,5 Milliarden Euro ein Aktienpaket": a stake, not a company; "Seit der
+    # Übernahme von Monsanto ... für Vergleiche gezahlt": an old deal, not this figure's.
+    taken_stake = _topic(r"aktienpaket|anteil|beteiligung")
+    deal_recalled = _has(r"\b(?:seit|nach) der übernahme")
     # A segment's revenue: in a relative clause about it ("die Elektroniksparte, deren
     # Umsatz ...") or after "dort" naming a market ("der chinesische Markt: Dort sank ...").
     segment_referred = pl.col("_antecedent").str.contains(
@@ -123,15 +127,15 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("segment_growth", change & _topic(_GROWTH)),
         ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
         ("buyback", scaled_money & _topic(r"rückkauf|zurückkauf|zurückgekauft|kauft\w* .{0,60}\bzurück\b")),
-        ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge")),
+        ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge|bestellungen|auftragsvolumen")),
         ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
         ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
-        ("deal_value", scaled_money & (_topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis") | bought_whole | sold_for)),
-        ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt|aktien im wert")),
+        ("deal_value", scaled_money & (_topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis") | bought_whole | sold_for) & ~taken_stake & ~deal_recalled),
+        ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt|aktien im wert|aktienpaket")),
         ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", scaled_money & _topic(_PROFIT)),
         ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche|(?:muss|musste|müssen|mussten) [^.]{0,80}\bzahlen\b")),
-        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten") | (noun == "") & _topic("nutzer|kunden|abonnenten"))),
+        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten|spieler") | (noun == "") & _topic("nutzer|kunden|abonnenten|spieler"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & (noun.str.contains("mitarbeiter|beschäftigte|stellen") | (noun == "menschen") & _topic("beschäftigt"))),
         ("units_sold", count & _topic(_UNITS)),
@@ -183,7 +187,7 @@ def clause_after() -> pl.Expr:
 
 # Directions written after the figure: perfect participles and trailing particles of
 # separable verbs ("fast 37 Prozent an Wert verloren", "9 Prozent weniger", "gut 4 Prozent
-# im Minus", "um 12 Prozent ein" after "brach"). Only the first 30 characters count.
+# im Minus", "um 12 Prozent ein" after "brach"). Only the first 45 characters count ("um 10,4 Prozent auf 1,96 Milliarden Euro gesunken").
 _FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer)\b"
 _RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
@@ -206,7 +210,7 @@ def signed_change() -> pl.Expr:
     a verb, and every amount, keep their sign."""
     before = pl.col("_cb")
     after = pl.col("_ca")
-    near_after = after.str.slice(0, 30)
+    near_after = after.str.slice(0, 45)
     direction = before.str.extract(asciify_pattern(rf"(?s).*({_FALL}|{_RISE})"), 1)
     falling_before = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
     noun = direction.str.contains(asciify_pattern(_CHANGE_NOUN)).fill_null(False)
@@ -275,7 +279,7 @@ def range_columns() -> list[pl.Expr]:
     ]
 
 
-_ANAPHORA = r"^(?:(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)|Das (?:Wachstum|Plus|Minus)|Der (?:Zuwachs|Anstieg|Rückgang)|(?:Bisher|Zuvor|Ursprünglich|Im Vorjahr|Ein Jahr zuvor) (?:hatte|hatten|war|waren|lag|lagen|hat|haben))\b"
+_ANAPHORA = r"^(?:(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)|Das (?:Wachstum|Plus|Minus)|Der (?:Zuwachs|Anstieg|Rückgang)|Das Volumen|(?:Bisher|Zuvor|Ursprünglich|Im Vorjahr|Ein Jahr zuvor) (?:hatte|hatten|war|waren|lag|lagen|hat|haben))\b"
 _HEAD_NOUN = rf"([a-z][a-z-]+)\s+(?:in hohe\s+)?von{_QUALIFIED}\s*$"
 _ANTECEDENT = r"([a-z-]+)\s*,\s+(?:deren|dessen)\b[^,;:]*$"
 
