@@ -448,3 +448,19 @@ def test_event_and_metric_wordings_first_met_in_held_out_v7() -> None:
         (4, "regulatory_action"),
         (5, "partnership"),
     }
+
+
+def test_entities_first_met_in_held_out_v7() -> None:
+    body = (
+        "Nvidia steigt beim finnischen Netzwerkausrüster Nokia ein. "
+        "Gemeinsam wollen die beiden Unternehmen Mobilfunknetze entwickeln. "
+        "Es geht um ein Verfahren aus dem Bundesstaat Missouri. "
+        "Schwach lief das Geschäft in Nordamerika."
+    )
+    found = _entities_of(body)
+    assert found >= {
+        ("organisation_candidate", "Nokia"),
+        ("place", "Missouri"),
+        ("place", "Nordamerika"),
+    }
+    assert "Mobilfunknetze" not in {name for _, name in found}

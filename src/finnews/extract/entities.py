@@ -131,7 +131,11 @@ PLACES = [
     "Neuss", "Duisburg", "Bielefeld", "Münster", "Wiesbaden", "Mainz", "Kiel", "Rostock",
     "Freiburg", "Ulm", "Unterlüß", "Eschborn", "Gütersloh", "Houston", "Dallas", "Atlanta",
     "Miami", "Phoenix", "Denver", "Detroit", "Las Vegas", "San Diego", "San Jose",
-    "Philadelphia",
+    "Philadelphia", "Missouri", "Florida", "Georgia", "Tennessee", "Virginia",
+    "Pennsylvania", "Illinois", "Indiana", "Wisconsin", "Minnesota", "Oregon", "Utah",
+    "Colorado", "Louisiana", "Alabama", "North Carolina", "South Carolina", "New Jersey",
+    "Massachusetts", "Nordamerika", "Südamerika", "Lateinamerika", "Südostasien", "Nahost",
+    "Naher Osten", "Osteuropa", "Westeuropa", "Skandinavien",
 ]  # fmt: skip
 PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b(?P<dash>-)?"
 
@@ -168,13 +172,16 @@ ORG_CUES = [
 # ("T-Mobile US", "About You"). A cue may be the tail of a compound ("US-Tochter").
 _ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
 ORG = (
-    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist|plattform))(?:s|en|n)?\s+"
+    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist|plattform|ausrüster))(?:s|en|n)?\s+"
     rf"(?P<org>{_ORG_WORD}(?:\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
     r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )
 # "der Konzern Investitionen von ...": one word with an abstract noun's suffix is no name.
 _ABSTRACT = r"^[A-ZÄÖÜ][a-zäöüß]+(?:ung|ungen|ion|ionen|heit|heiten|keit|keiten|schaft|schaften|ität|itäten)$"
 _ENDS_IN_CUE = rf"(?:^|-)(?:{alternation(ORG_CUES)})(?:s|n|en|ern|e)?$"
+# "die beiden Unternehmen Mobilfunknetze entwickeln": a long word in a plural or abstract
+# ending is a German compound noun, no name.
+_COMPOUND_NOUN = r"^[A-ZÄÖÜ][a-zäöüß]{9,}(?:e|en|er)$"
 # "der Konzern KI-Agenten ...": an abbreviation and a German noun make a compound noun.
 _ABBREVIATED_NOUN = r"^(?:KI|AI|IT|E|US|EU)-[A-ZÄÖÜ][a-zäöüß]+$"
 # Capitalized sentence words that are no organisation names.
@@ -297,6 +304,7 @@ def extract_entities(
             ~pl.col("name").str.contains(_ENDS_IN_CUE)
             & ~pl.col("name").str.contains(_ABSTRACT)
             & ~pl.col("name").str.contains(_ABBREVIATED_NOUN)
+            & ~pl.col("name").str.contains(_COMPOUND_NOUN)
         )
     )
     authorities = _spans(sentences, AUTHORITY, keep).with_columns(
