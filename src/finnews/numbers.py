@@ -103,10 +103,9 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
         .then(percent_kind)
         .when(pl.col("count_noun").is_not_null() & ~_year_before_a_phrase())
         .then(pl.lit("count"))
-        .when(any_noun.is_not_null())
-        .then(pl.lit("count"))
-        # "18,34 Millionen" counts; "einer Milliarden-Fusion" is not a figure.
-        .when(scale.is_not_null() & digits)
+        # "250.000 neue Anlagen" and "18,34 Millionen" count; "einer Milliarden-Fusion" is
+        # not a figure. (A noun read as `any_noun` needs one of the two anyway.)
+        .when(grouped & pl.col("any_noun").is_not_null() | scale.is_not_null() & digits)
         .then(pl.lit("count"))
     )
     return (

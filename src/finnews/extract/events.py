@@ -233,22 +233,23 @@ FIGURE_EVENTS: dict[str, str] = {
     "investment": "investment",
     "marketing_spend": "marketing_campaign",
 }
-# The same figures in sentences that say something else: a target or forecast, a yearly
-# research budget, a stake held (not bought) or sold back.
-_NOT_EVIDENCE = {
-    "earnings_release": (
-        r"prognose|erwart|rechnet|\bziel|ausblick|dürfte|\bsoll|\bwill\b|\bwollen\b|peilt"
-        r"|anvisiert|\bplant|\bbis (?:ende )?20\d\d|in aussicht|zuversichtlich|traut sich"
-    ),
-    "investment": r"forschung",
-    "stake_purchase": _NOT_A_STAKE,
-}
 # "hatten zuletzt die Zahlen gezeigt: Im dritten Quartal war der Umsatz ... gesunken": results
 # recalled from an earlier report (pluperfect), no release of this article.
 _RESULTS_RECALLED = (
     r"\bhatten? zuletzt\b|\bzuletzt .{0,30}\bgezeigt\b"
     r"|\bwar(?:en)? .{0,80}\b(?:gesunken|gestiegen|gewachsen|geschrumpft|zurückgegangen|geklettert)\b"
 )
+# The same figures in sentences that say something else: a target or forecast, results
+# recalled, a yearly research budget, a stake sold back (a stake held: `_held_only`).
+_NOT_EVIDENCE: dict[str, list[str]] = {
+    "earnings_release": [
+        r"prognose|erwart|rechnet|\bziel|ausblick|dürfte|\bsoll|\bwill\b|\bwollen\b|peilt"
+        r"|anvisiert|\bplant|\bbis (?:ende )?20\d\d|in aussicht|zuversichtlich|traut sich",
+        _RESULTS_RECALLED,
+    ],
+    "investment": [r"forschung"],
+    "stake_purchase": [_NOT_A_STAKE],
+}
 # A period's results stated as a fact are a reported earnings release: a revenue or profit
 # figure in a sentence that names a reporting period, or right after one ("Xiaomi hat im
 # dritten Quartal kräftig zugelegt. Die Erlöse kletterten um 22 Prozent ...").
@@ -369,10 +370,12 @@ def detect_events(
     )
     evidenced = _figure_events(figures)
     not_evidence = pl.lit(False)
-    for name, pattern in [*_NOT_EVIDENCE.items(), ("earnings_release", _RESULTS_RECALLED)]:
-        not_evidence = not_evidence | (
-            (pl.col("event_type") == name) & pl.col("_lower").str.contains(asciify_pattern(pattern))
-        )
+    for name, patterns in _NOT_EVIDENCE.items():
+        for pattern in patterns:
+            not_evidence = not_evidence | (
+                (pl.col("event_type") == name)
+                & pl.col("_lower").str.contains(asciify_pattern(pattern))
+            )
     not_evidence = not_evidence | (
         (pl.col("event_type") == "stake_purchase") & _held_only(pl.col("_lower"))
     )
