@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from finnews.evaluate import FIELDS, Score, evaluate, extract_set, score
+from finnews.evaluate import FIELDS, Score, evaluate, evaluate_wordings, extract_set, score
 from tests.helpers import ROOT, extract_texts
 
 EVAL = ROOT / "evaluation"
@@ -88,3 +88,39 @@ def test_qualitative_magnitudes_are_kept_as_such() -> None:
         ("dreistelliges Wachstum", "qualitative", None, "segment_growth", "alibaba"),
         ("Milliardenbetrag", "qualitative", None, "investment", "siemens"),
     ]
+
+
+def test_wordings_are_scored_per_snippet_and_type(tmp_path: Path) -> None:
+    """A found event, a missed one (its snippet says it another way than the triggers know)
+    and one found where none is due each count once, under their type."""
+    path = tmp_path / "wordings.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "text": "Siemens übernimmt Altair.",
+                    "events": [{"type": "merger_acquisition", "company": "siemens"}],
+                },
+                {
+                    "text": "Die Aktie von SAP gehört zu den schwächsten Werten.",
+                    "events": [{"type": "partnership", "company": "sap"}],
+                },
+                {"text": "BASF hat eine Kooperation mit Bayer vereinbart.", "events": []},
+            ],
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    totals, errors = evaluate_wordings(path)
+    assert (totals["events"].tp, totals["events"].fp, totals["events"].fn) == (1, 1, 1)
+    assert totals["merger_acquisition"].tp == 1
+    assert totals["partnership"].fn == 1 and totals["partnership"].fp == 1
+    assert any(e.startswith("unexpected ('partnership', 'basf')") for e in errors)
+
+
+def test_the_event_wordings_stay_known() -> None:
+    """evaluation/wordings.yaml: ways of saying each event type (and denials, recalls) that
+    the triggers were broadened to in session 7. A trigger narrowed by mistake shows here."""
+    totals, errors = evaluate_wordings(EVAL / "wordings.yaml")
+    assert totals["events"].f1 >= 0.95, "\n".join(errors)
+    assert totals["events"].fp == 0, "\n".join(errors)

@@ -13,7 +13,10 @@ out. Fields, each compared per article as a multiset of keys:
     events           (event type, company)
     event_dates      (event type, company, date)    events whose gold has a date
 
-    python -m finnews.evaluate [--set DIR ...] [--json out.json] [--errors]
+    python -m finnews.evaluate [--set DIR ...] [--wordings FILE] [--json out.json] [--errors]
+
+`evaluation/wordings.yaml` holds one- or two-sentence snippets, each scored as a tiny
+article on the events field only: how many ways of saying an event the triggers know.
 
 `evaluation/` was used while tuning the rules; `evaluation/holdout/` was annotated before
 the extractor ever saw it and is not tuned on: its scores are the honest estimate.
@@ -32,10 +35,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import yaml
 
 from finnews import pipeline
 from finnews.config import Settings, project_root
+from finnews.extract.companies import alias_table, load_gazetteer
+from finnews.extract.run import extract_articles
 from finnews.warehouse import connect
 
 FIELDS = (
@@ -165,14 +171,48 @@ def evaluate(eval_dir: Path) -> tuple[dict[str, Score], list[str]]:
     return totals, errors
 
 
+WORDINGS_PUBLISHED = date(2025, 12, 15)
+
+
+def evaluate_wordings(path: Path) -> tuple[dict[str, Score], list[str]]:
+    """Events of each snippet in `path` against its gold: overall and per event type."""
+    snippets = yaml.safe_load(path.read_text(encoding="utf-8"))
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"w{i}" for i in range(len(snippets))],
+            "body": [s["text"] for s in snippets],
+            "published_date": [WORDINGS_PUBLISHED] * len(snippets),
+        }
+    )
+    aliases = alias_table(load_gazetteer(project_root() / "dbt_project/seeds/companies.csv"))
+    events = extract_articles(articles, aliases).events
+    found: dict[str, set[Key]] = {}
+    for article_id, event_type, company in events.select(
+        "article_id", "event_type", "company_id"
+    ).iter_rows():
+        found.setdefault(article_id, set()).add((event_type, company))
+    totals: dict[str, Score] = {"events": Score(0, 0, 0)}
+    errors: list[str] = []
+    for i, snippet in enumerate(snippets):
+        expected = {(e["type"], e.get("company")) for e in snippet.get("events") or []}
+        got = found.get(f"w{i}", set())
+        totals["events"] += score(got, expected)
+        for key in got | expected:
+            kind = key[0]
+            totals[kind] = totals.get(kind, Score(0, 0, 0)) + score(got & {key}, expected & {key})
+        errors += [f"unexpected {k}: {snippet['text']}" for k in sorted(got - expected, key=str)]
+        errors += [f"missed {k}: {snippet['text']}" for k in sorted(expected - got, key=str)]
+    return totals, errors
+
+
 def render(totals: dict[str, Score]) -> str:
-    lines = [f"{'field':<16} {'precision':>9} {'recall':>7} {'F1':>6}  {'tp':>4} {'fp':>4} "
+    lines = [f"{'field':<18} {'precision':>9} {'recall':>7} {'F1':>6}  {'tp':>4} {'fp':>4} "
              f"{'fn':>4}  target"]  # fmt: skip
     for field, s in totals.items():
         target = TARGETS.get(field)
         mark = "" if target is None else f"F1 >= {target}: {'met' if s.f1 >= target else 'NOT met'}"
         lines.append(
-            f"{field:<16} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f}  "
+            f"{field:<18} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f}  "
             f"{s.tp:>4} {s.fp:>4} {s.fn:>4}  {mark}"
         )
     return "\n".join(lines)
@@ -187,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="folder with gold.yaml and articles/ (default: evaluation/ and evaluation/holdout/)",
     )
+    parser.add_argument(
+        "--wordings",
+        type=Path,
+        help="event wordings file (default: evaluation/wordings.yaml when no --set is given)",
+    )
     parser.add_argument("--json", type=Path, help="also write the scores here")
     parser.add_argument("--errors", action="store_true", help="list every mismatch")
     args = parser.parse_args(argv)
@@ -199,6 +244,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.errors:
             print("\n".join(errors))
         results[str(eval_set)] = {
+            f: {"precision": s.precision, "recall": s.recall, "f1": s.f1} | vars(s)
+            for f, s in totals.items()
+        }
+    wordings = args.wordings or (None if args.set else root / "wordings.yaml")
+    if wordings is not None:
+        totals, errors = evaluate_wordings(wordings)
+        print(
+            f"\n{wordings} (event wordings, {len(yaml.safe_load(wordings.read_text()))} snippets)"
+        )
+        print(render(totals))
+        if args.errors:
+            print("\n".join(errors))
+        results[str(wordings)] = {
             f: {"precision": s.precision, "recall": s.recall, "f1": s.f1} | vars(s)
             for f, s in totals.items()
         }

@@ -21,7 +21,7 @@ def load_gazetteer(path: Path) -> pl.DataFrame:
 
 def alias_table(gazetteer: pl.DataFrame) -> pl.DataFrame:
     """One row per (alias, company_id), the official name included."""
-    return (
+    aliases = (
         gazetteer.select(
             "company_id",
             pl.concat_list(pl.col("name"), pl.col("aliases").fill_null("").str.split("|")).alias(
@@ -31,8 +31,12 @@ def alias_table(gazetteer: pl.DataFrame) -> pl.DataFrame:
         .explode("alias")
         .with_columns(pl.col("alias").str.strip_chars())
         .filter(pl.col("alias") != "")
-        .unique(["alias"], keep="first", maintain_order=True)
     )
+    # An adjective in the name declines: "der Deutschen Börse", "bei der Deutschen Bank".
+    declined = aliases.filter(pl.col("alias").str.contains(r"^\w+sche ")).with_columns(
+        pl.col("alias").str.replace(r"^(\w+sche) ", "${1}n ")
+    )
+    return pl.concat([aliases, declined]).unique(["alias"], keep="first", maintain_order=True)
 
 
 def mention_pattern(aliases: pl.DataFrame) -> str:

@@ -281,6 +281,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         figures.lazy(),
         main,
         mention_pattern(aliases),
+        entities.lazy(),
     ).collect(engine="in-memory")
     return Extraction(
         sentences=sentences.drop("shadow"),
