@@ -66,15 +66,16 @@ _PARTNERSHIP = (
     r"partnerschaft|kooperation|kooperier|zusammenarbeit|zusammenarbeiten"
     r"|arbeite[nt] .{0,60}\bzusammen\b|allianz mit|bündnis|gemeinsam mit\b"
     # "spannt mit X zusammen", "tut sich mit Y zusammen", "verbündet sich", "schmieden eine
-    # strategische Allianz" (the company Allianz is "die Allianz", without those words).
+    # strategische Allianz" (the company is "die Allianz", "Allianz für 2 Milliarden").
     r"|\b(?:spannt|spannen|spannte|tut|tun|tat|taten|schließt|schließen|schloss)\b .{0,80}\bzusammen\b"
-    r"|verbünde|verbündet|strategische allianz|allianz (?:geschmiedet|für|zwischen)\b"
+    r"|verbünde|verbündet|(?:eine|einer|strategische[n]?|neue[n]?) allianz(?:[\s.,;:!?]|$)"
+    r"|allianz geschmiedet"
     r"|[\w-]+allianz\b|als [\w-]*partner\b|[\w-]*partner (?:gewonnen|an bord)"
     r"|gemeinsam (?:\w+ ){0,5}(?:entwickeln|bauen|bringen|betreiben|anbieten|produzieren"
     r"|herstellen|vermarkten|testen)\b"
-    r"|beide(?:n)? (?:konzerne|unternehmen|firmen|seiten|partner) .{0,60}(?:vereinbart|verständigt"
+    r"|beide(?:n)? (?:konzerne|unternehmen|firmen|partner) .{0,60}(?:vereinbart|verständigt"
     r"|unterzeichnet|geeinigt)|(?:vereinbart|verständigt|geeinigt) .{0,40}\bbeide(?:n)? "
-    r"(?:konzerne|unternehmen|firmen|seiten)"
+    r"(?:konzerne|unternehmen|firmen)"
     r"|(?:unterzeichne|unterschrieb|unterschreib)\w* .{0,40}(?:vertrag|vereinbarung|abkommen)"
     r"|gemeinsame[nms]? (?:projekt|werk|fabrik|unternehmen|entwicklung|plattform)"
     r"|vereinbarung (?:mit|zwischen)|mit .{0,60}\bvereinbart|abkommen (?:mit|zwischen)"
@@ -91,7 +92,7 @@ _PARTNERSHIP = (
 _PRODUCT_NOUN = (
     r"[\w-]*(?:app|modell|chatbot|assistent|smartphone|handy|tablet|laptop|konsole|brille"
     r"|chip|prozessor|fahrzeug|auto|suv|limousine|medikament|software|dienst|plattform|nachfolger"
-    r"|version|generation|gerät)\b"
+    r"|version|generation|gerät)(?:e|s|en|n|er|es)?(?:[\s.,;:!?\"]|$)"
 )
 _LAUNCH = (
     r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|vorgestellt|auf den markt|enthüllt"
@@ -99,7 +100,7 @@ _LAUNCH = (
     r"|generation|plattform|dienst|gerät|brille|software)"
     r"|neue[nmrs]? (?:[\w-]+ )?(?:modell|produkt|smartphone|fahrzeug|chip|generation|version"
     r"|app|dienst|plattform|ki-modell|sprachmodell|gerät|elektroauto|suv|medikament)"
-    r"(?:e|s|en|n|er|es)?\b"
+    r"(?:e|s|en|n|er|es)?(?:[\s.,;:!?\"]|$)"
     r"|markteinführung|marktstart|verkaufsstart|auslieferungsstart|\blaunch|lanciert|debüt"
     r"|bringt .{0,60}\bheraus\b|herausgebracht|ist ab .{0,40}erhältlich"
     r"|(?:soll|sollen|wird|werden) .{0,60}\berscheinen\b|erscheint (?:im|am|ab|noch)\b"
@@ -108,9 +109,10 @@ _LAUNCH = (
     r"|in die (?:läden|regale|geschäfte)|premiere|freigeschaltet|schalte\w* .{0,60}\bfrei\b"
     r"|ab sofort (?:erhältlich|verfügbar|im handel|bestellbar|zu haben)|verkauf\w* ab sofort"
     r"|(?:kann|können) .{0,60}\b(?:bestellen|vorbestellen)\b|bestellbar|vorbestell"
-    r"|(?:startet|startete|gestartet|veröffentlicht\w*|kündigt\w*|angekündigt|präsentiert\w*)"
+    # (An announcement alone, "kündigte an, die Fahrzeuge ... anzubieten", needs a product.)
+    r"|(?:startet|startete|gestartet|veröffentlicht\w*|präsentiert\w*)"
     rf" .{{0,60}}{_PRODUCT_NOUN}"
-    rf"|{_PRODUCT_NOUN} (?:veröffentlicht|vorgestellt|angekündigt|präsentiert|gestartet"
+    rf"|{_PRODUCT_NOUN} (?:veröffentlicht|vorgestellt|präsentiert|gestartet"
     r"|freigeschaltet|enthüllt|eingeführt)\b"
     r"|(?:rollt|rollte|rollen) .{0,60}\baus\b|ausgerollt|zeigt\w* .{0,40}\berstmals\b"
 )
@@ -432,7 +434,8 @@ def _fires(name: str, pattern: str) -> pl.Expr:
         if name == "merger_acquisition" and column == "_frame":
             voids.append(_SHARES_BOUGHT)
         if name == "product_launch":
-            voids.append(_DELIVERED)
+            # "Marketingkampagne für KI-App Qwen gestartet": the campaign starts, not the app.
+            voids.extend([_DELIVERED, r"kampagne"])
         if name == "merger_acquisition":
             voids.extend([_STAKE_TAKEN, _DEAL_RECALLED])
         if name == "earnings_release":
