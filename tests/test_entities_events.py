@@ -464,3 +464,33 @@ def test_entities_first_met_in_held_out_v7() -> None:
         ("place", "Nordamerika"),
     }
     assert "Mobilfunknetze" not in {name for _, name in found}
+
+
+def test_a_partner_named_after_mit_is_the_counterpart_not_the_actor() -> None:
+    bodies = {
+        "konzern": "Infineon hat Rekordzahlen vorgelegt. Dafür arbeitet der Konzern eng mit "
+        "Nvidia zusammen.",
+        "named": "SAP hat gemeinsam mit Nvidia eine KI-Plattform entwickelt.",
+    }
+    events = extract_texts(bodies, datetime.date(2025, 11, 12)).events
+    partnerships = {
+        (a, c, cp)
+        for a, t, c, cp in events.select(
+            "article_id", "event_type", "company_id", "counterpart_company_id"
+        ).iter_rows()
+        if t == "partnership"
+    }
+    assert partnerships == {("konzern", "infineon", "nvidia"), ("named", "sap", "nvidia")}
+
+
+def test_denied_ruled_out_and_long_done_deals_are_no_events() -> None:
+    bodies = {
+        "denied": "BMW dementierte Berichte über eine Fusion mit Mercedes-Benz.",
+        "ruled_out": "Henkel schließt größere Zukäufe in diesem Jahr aus.",
+        "done": "Microsoft hatte die Übernahme von Activision bereits 2023 abgeschlossen.",
+        "news": "Henkel hat die Übernahme des US-Klebstoffherstellers abgeschlossen.",
+    }
+    events = extract_texts(bodies, datetime.date(2025, 11, 12)).events
+    assert set(events.select("article_id", "event_type").iter_rows()) == {
+        ("news", "merger_acquisition")
+    }

@@ -54,9 +54,13 @@ def extract_mentions(
     # "Broadcom und OpenAI wollen ...": whether " und " stands right before the mention
     # (the subject rule then looks for the company that ends there).
     after_und = shadow_before(5) == " und "
+    # "Dafür arbeitet der Konzern eng mit Nvidia zusammen": Nvidia is the partner, not the
+    # one who acts (events then take the next company named, or the article's).
+    after_mit = shadow_before(40).str.to_lowercase().str.contains(_AFTER_MIT)
     return spans.join(aliases.lazy(), on="alias", how="inner").with_columns(
-        held.alias("held"), after_und.alias("after_und")
+        held.alias("held"), after_und.alias("after_und"), after_mit.alias("after_mit")
     )
 
 
 _HELD = r"(?:beteiligung|anteile?|anteilen|stake) (?:an|bei) (?:der |dem |den )?$"
+_AFTER_MIT = r"\bmit (?:dem |der |den )?(?:[\w-]+ ){0,2}$"

@@ -574,7 +574,10 @@ def detect_events(
     companies = (
         mentions.sort("char_start")
         .group_by(key)
-        .agg(pl.col("company_id").unique(maintain_order=True).alias("companies"))
+        .agg(
+            pl.col("company_id").unique(maintain_order=True).alias("companies"),
+            pl.col("company_id").filter(~pl.col("after_mit")).first().alias("actor"),
+        )
     )
     first_amount = (
         figures.filter(pl.col("kind") == "amount")
@@ -600,14 +603,17 @@ def detect_events(
             .otherwise(
                 # The actor is named first ("Siemens bietet den Altair-Aktionären 113
                 # Dollar je Aktie": the offer price is Altair's, the deal Siemens's).
-                pl.coalesce(
-                    pl.col("companies").list.get(0, null_on_oob=True),
-                    "figure_company_id",
-                    "main_company_id",
-                )
+                # A company named after "mit" is the partner: the actor is the next one
+                # named, else the article's ("der Konzern arbeitet mit Nvidia zusammen").
+                pl.coalesce("actor", "figure_company_id", "main_company_id")
             )
             .alias("company_id"),
-            pl.col("companies").list.get(1, null_on_oob=True).alias("counterpart_company_id"),
+        )
+        .with_columns(
+            pl.when(pl.col("companies").list.get(0, null_on_oob=True) != pl.col("company_id"))
+            .then(pl.col("companies").list.get(0, null_on_oob=True))
+            .otherwise(pl.col("companies").list.get(1, null_on_oob=True))
+            .alias("counterpart_company_id"),
         )
         .with_columns(
             pl.when(pl.col("event_type") != "earnings_release")

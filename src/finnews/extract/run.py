@@ -210,6 +210,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "company_id",
             "held",
             "after_und",
+            "after_mit",
         )  # fmt: skip
         .collect(engine="in-memory")
     )
@@ -286,7 +287,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
     return Extraction(
         sentences=sentences.drop("shadow"),
         figures=figures,
-        mentions=mentions.drop("held", "after_und"),
+        mentions=mentions.drop("held", "after_und", "after_mit"),
         events=events,
         entities=entities,
     )
