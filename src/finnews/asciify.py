@@ -24,14 +24,22 @@ _PAIRS: dict[str, str] = {
     "»": '"', "‹": "'", "›": "'", "–": "-", "—": "-", "‑": "-", "…": ".", "•": "*",
     "·": "*", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2002": " ", "\u2003": " ",
     "°": "o", "²": "2", "³": "3", "×": "x", "§": "S", "£": "L", "¥": "Y",
+    "ć": "c", "Ć": "C", "ń": "n", "ś": "s", "Ś": "S", "ź": "z", "ż": "z", "Ż": "Z", "ę": "e",
+    "ą": "a", "ő": "o", "ű": "u", "ț": "t", "ș": "s", "ă": "a", "ý": "y", "ř": "r", "ě": "e",
 }  # fmt: skip
 
 
 def asciify(text: pl.Expr) -> pl.Expr:
     """The ASCII shadow of a text column; len_bytes(shadow) == len_chars(text)."""
     mapped = text.str.replace_many(list(_PAIRS), list(_PAIRS.values()))
-    # Anything not in the table still becomes exactly one character.
-    return mapped.str.replace_all(r"[^\x00-\x7F]", "?")
+    # Anything not in the table still becomes exactly one character: a letter stays a
+    # letter of its case ("Nedeljković" is one word, and no "?" ends a sentence inside it),
+    # any other symbol becomes "*".
+    return (
+        mapped.str.replace_all(r"[\p{Lu}&&[^\x00-\x7F]]", "X")
+        .str.replace_all(r"[\p{L}&&[^\x00-\x7F]]", "x")
+        .str.replace_all(r"[^\x00-\x7F]", "*")
+    )
 
 
 def asciify_pattern(pattern: str) -> str:

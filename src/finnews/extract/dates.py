@@ -60,7 +60,9 @@ _PAST_TENSE = (
     r"vorgelegt|gemeldet|angekündigt|mitgeteilt|"
     # The simple past of the verbs stock news reports a day's trading and news with.
     r"verlor|verloren|gewann|gewannen|stieg|stiegen|fiel|fielen|sank|sanken|schloss|schlossen|"
-    r"kletterte|rutschte|legte|gab|notierte|meldete|kündigte|teilte|sagte|erklärte)\b"
+    r"kletterte|rutschte|legte|gab|notierte|meldete|kündigte|teilte|sagte|erklärte|"
+    r"stellte|stellten|präsentierte|zeigte|enthüllte|berichtete|nannte|übernahm|kaufte|"
+    r"unterzeichnete|einigte|einigten)\b"
 )
 
 

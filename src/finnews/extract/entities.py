@@ -55,7 +55,7 @@ PRODUCT_NOUNS = [
     "Abnehmspritze", "Assistent", "KI-Assistent", "Brille", "Marke", "Auslandsmarke",
     "Eigenmarke", "Chipgeneration", "Generation", "Prozessor", "Unkrautvernichter",
     "Pflanzenschutzmittel", "Mittel", "Präparat", "Impfstoff", "Spiel", "Serie", "SUV",
-    "Limousine", "Modellreihe", "Flugzeug", "Jet",
+    "Limousine", "Modellreihe", "Flugzeug", "Jet", "Gerät", "Testsystem",
 ]  # fmt: skip
 # Plural and dative forms: "den Medikamenten Nubeqa und Kerendia".
 _PRODUCT_NOUN = rf"\b(?:{alternation(PRODUCT_NOUNS)})(?:e|en|n|s)?"
@@ -73,7 +73,7 @@ _PRODUCT_NAME = (
 )
 # Short model names in capitals after "neue"/"elektrische" ("der elektrische CLA"), and
 # brand-like names before "-Entwickler"/"-Macher" ("der ChatGPT-Entwickler").
-_CAPS_MODEL = r"[A-Z]{2,5}(?:\s?[0-9]+)?"
+_CAPS_MODEL = r"(?:[A-Z]{2,5}|[a-z][A-Z]{1,4}[0-9]*)(?:\s?[0-9]+)?"
 # Names of two words whose first is a product noun of its own ("im App Store").
 KNOWN_PRODUCT_PHRASES = ["App Store", "Play Store", "Google Play", "Apple Pay", "Google Maps"]
 KNOWN_PRODUCTS = [
@@ -136,6 +136,15 @@ PLACES = [
     "Colorado", "Louisiana", "Alabama", "North Carolina", "South Carolina", "New Jersey",
     "Massachusetts", "Nordamerika", "Südamerika", "Lateinamerika", "Südostasien", "Nahost",
     "Naher Osten", "Osteuropa", "Westeuropa", "Skandinavien",
+    # Business cities abroad: head offices, plants and fairs.
+    "Göteborg", "Malmö", "Rotterdam", "Eindhoven", "Venlo", "Antwerpen", "Basel", "Genf",
+    "Turin", "Barcelona", "Manchester", "Edinburgh", "Shenyang", "Hsinchu", "Tainan",
+    "Chengdu", "Wuhan", "Tianjin", "Chongqing", "Nanjing", "Suzhou", "Hefei", "Changchun",
+    "Osaka", "Nagoya", "Yokohama", "Busan", "Hanoi", "Bangkok", "Jakarta", "Kuala Lumpur",
+    "Manila", "Neu-Delhi", "Chennai", "Hyderabad", "Pune", "Abu Dhabi", "Doha", "Riad",
+    "Tel Aviv", "Istanbul", "Kairo", "Johannesburg", "São Paulo", "Rio de Janeiro",
+    "Buenos Aires", "Mexiko-Stadt", "Monterrey", "Vancouver", "Montreal", "Cupertino",
+    "Redmond", "Santa Clara", "Palo Alto", "Mountain View", "Menlo Park", "New Mexico",
 ]  # fmt: skip
 PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b(?P<dash>-)?"
 
@@ -153,7 +162,9 @@ NAMED_ORGS = [
     "Max-Planck-Gesellschaft", "Treuhand", "Bundesagentur für Arbeit", "Ifo-Institut",
     "ZEW", "IWF", "Weltbank", "OECD", "Opec",
 ]  # fmt: skip
-AUTHORITY = rf"\b(?P<authority>{alternation([*AUTHORITIES, *NAMED_ORGS])})\b"
+# Ministries by their compound ("Justizministerium", "US-Energieministerium").
+_MINISTRY = r"(?:[A-Z]{2,3}-)?[A-ZÄÖÜ][a-zäöüß]*ministerium"
+AUTHORITY = rf"\b(?P<authority>{alternation([*AUTHORITIES, *NAMED_ORGS])}|{_MINISTRY})\b"
 # "der Bremer Lürssen-Gruppe": the group's name before its cue.
 GROUP_NAME = r"\b(?P<group>[A-ZÄÖÜ][a-zäöüß]+)-(?:Gruppe|Holding)\b"
 
@@ -172,7 +183,7 @@ ORG_CUES = [
 # ("T-Mobile US", "About You"). A cue may be the tail of a compound ("US-Tochter").
 _ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
 ORG = (
-    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist|plattform|ausrüster))(?:s|en|n)?\s+"
+    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist|plattform|ausrüster|rivale|konkurrent))(?:s|en|n)?\s+"
     rf"(?P<org>{_ORG_WORD}(?:\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
     r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )

@@ -18,7 +18,8 @@ _EARNINGS = (
     r"quartalszahlen|geschäftszahlen|jahreszahlen|halbjahreszahlen|zahlen zum|zahlen für"
     r"|ergebnisse für|ergebnisse zum|quartalsbericht|zwischenbericht|quartalsbilanz"
     r"|quartalsergebnis|jahresergebnis|jahresbilanz|halbjahresbilanz|zahlenwerk"
-    r"|bilanzpressekonferenz|nächsten zahlen|zahlen (?:vorgelegt|vorgestellt|veröffentlicht)"
+    r"|bilanzpressekonferenz|nächsten zahlen|jahresbericht|geschäftsbericht"
+    r"|bericht für das (?:gesamtjahr|geschäftsjahr|quartal|abgelaufene)|zahlen (?:vorgelegt|vorgestellt|veröffentlicht)"
     r"|(?:zahlen|bilanz|ergebnisse|quartalsbericht)\b.{0,60}\b(?:vorlegen|vorzulegen|vorlegt"
     r"|präsentieren|vorstellen|veröffentlichen|bekanntgeben|bekannt geben)\b"
     r"|(?:zahlen|ergebnisse|bilanz) (?:geliefert|vorgelegt|präsentiert|bekanntgegeben)"
@@ -115,13 +116,16 @@ _LAUNCH = (
     rf"|{_PRODUCT_NOUN} (?:veröffentlicht|vorgestellt|präsentiert|gestartet"
     r"|freigeschaltet|enthüllt|eingeführt)\b"
     r"|(?:rollt|rollte|rollen) .{0,60}\baus\b|ausgerollt|zeigt\w* .{0,40}\berstmals\b"
+    # "sollen die ersten Kunden ihre Fahrzeuge erhalten" (not "Zu den ersten Kunden zählen").
+    r"|\bersten (?:kunden|käufer)\b.{0,60}\b(?:erhalten|bekommen|beliefert)\b"
+    r"|\ban (?:die )?ersten (?:kunden|käufer)\b|\berste auslieferungen\b"
 )
 # A sentence that names a product (an entity of type product) and says it is out or coming:
 # "Samsung kündigte das Galaxy S26 für Februar an", "Nvidia hat ... Rubin angekündigt".
 _LAUNCH_VERBS = (
     r"\b(?:kündigt\w*|angekündigt|veröffentlicht\w*|startet|startete|gestartet"
     r"|präsentiert\w*|enthüllt\w*|eingeführt|führt\w* .{0,40}\bein"
-    r"|erhältlich|verfügbar|vorgestellt|stellt .{0,60}\bvor)\b"
+    r"|erhältlich|verfügbar|vorgestellt|stellt .{0,60}\bvor|vom band)\b"
 )
 # What money is put into when it is an investment, not a yearly budget ("Forschung").
 _FACILITIES = (
@@ -158,7 +162,7 @@ _MARKETING = (
     r"kampagne|werbeoffensive|marketingoffensive|werbefeldzug|rabattaktion|rabattschlacht"
     r"|sponsoring|werbespot"
     r"|werbebudget|werbeaktion|werbekampagne|werbetrommel|fernsehwerbung|tv-werbung"
-    r"|schalte\w* .{0,40}\bwerbung|markenbotschafter|\bsponsor|\bwirbt .{0,40}\b(?:mit|um|für)\b"
+    r"|schalte\w* .{0,40}\bwerbung|markenbotschafter|\bsponsor|\bwirbt (?:\w+ ){0,3}(?:mit|um)\b"
     r"|lockt .{0,60}(?:rabatt|gutschein|preis|prämie|bonus)|rühr\w* .{0,40}\btrommel"
 )
 _LEGAL = (
@@ -166,7 +170,11 @@ _LEGAL = (
     r"|verfahren gegen|prozess gegen|schadenersatz|schadensersatz|verurteilt|angeklagt"
     r"|staatsanwalt|vergleich mit den|auf einen vergleich|patentverletzung"
     r"|berufung (?:eingelegt|einlegen|ein)|revision (?:eingelegt|einlegen)|einspruch"
-    r"|anzeige gegen|strafanzeige|wegen .{0,60}\bangezeigt|entschädigung|außergerichtlich"
+    r"|anzeige gegen|strafanzeige|wegen .{0,60}\bangezeigt|außergerichtlich"
+    # Compensation claimed ("fordern ... Entschädigung"), not a break fee owed ("müsste eine
+    # Entschädigung zahlen").
+    r"|(?:fordern|fordert|verlangen|verlangt|klagen|klagt|auf) .{0,40}entschädigung"
+    r"|entschädigung (?:fordern|verlangen|einklagen)"
 )
 _REGULATORY = (
     r"regulierungsbehörde|aufsichtsbehörde|wettbewerbsbehörde|kartellamt|kartellbehörde"
@@ -180,6 +188,9 @@ _REGULATORY = (
     r"|(?:behörden?|aufsicht|kommission) (?:müssen|muss) .{0,60}\bzustimmen"
     r"|schwarze liste|entity list|sanktionsliste|geldbuße|kartellwächter|wettbewerbswächter"
     r"|datenschützer|datenschutzbehörde"
+    # A product approved for a market, whoever approved it: "ist nun auch in den USA für
+    # klinische Tests zugelassen".
+    r"|\bfür [^.]{0,40}\bzugelassen\b|marktzulassung|\bzulassung (?:für|erhalten|erteilt)"
 )
 # A regulator (or a government) acting on a company: both must be in the sentence.
 _REGULATOR = (
@@ -322,6 +333,11 @@ _NOT_A_STAKE = r"rückkauf|zurückgekauft|zurückkaufen|zurückzukaufen|\bzurüc
 _HELD = r"\b(?:hält|hielt)\b"
 # "Seit der Übernahme von Monsanto hat Bayer ... gezahlt": a deal done long ago.
 _DEAL_RECALLED = r"\b(?:seit|nach) der (?:übernahme|fusion)\b"
+# "Im Mai übernimmt Milan Nedeljković den Vorstandsvorsitz": a post taken over, no deal.
+_POST_TAKEN = (
+    r"\b(?:übernimmt|übernahm|übernehmen|übernommen)\b.{0,60}(?:vorsitz|\bamt\b|posten|leitung"
+    r"|führung|\bruder\b|verantwortung|\baufgaben?\b|\bspitze\b|\bmandat\b)"
+)
 # "übernimmt ... ein Aktienpaket von 29 Prozent": taking over a stake, not a company.
 _STAKE_TAKEN = (
     r"\b(?:übernimmt|übernahm|übernehmen|kauft|kaufte|erwirbt|erwarb)\b.{0,60}"
@@ -341,7 +357,7 @@ _DENIED = (
 # Tesla schon vor zehn Jahren begonnen": done before, in the pluperfect, recalled.
 _DONE_BEFORE = (
     r"\bhatten? .{0,80}\b(?:abgeschlossen|begonnen|vereinbart|übernommen|gekauft|erworben"
-    r"|unterzeichnet|eröffnet|gestartet)\b"
+    r"|unterzeichnet|eröffnet|gestartet|gebracht|vorgestellt|präsentiert|eingeführt|bestellt)\b"
 )
 # "bei der Übernahme im Jahr 2010": a past event recalled, not news.
 _PAST = r"[^.]{0,25}\b(?:im jahr (?:19|20)\d\d|vor (?:\w+ )?jahren)"
@@ -437,7 +453,7 @@ def _fires(name: str, pattern: str) -> pl.Expr:
             # "Marketingkampagne für KI-App Qwen gestartet": the campaign starts, not the app.
             voids.extend([_DELIVERED, r"kampagne"])
         if name == "merger_acquisition":
-            voids.extend([_STAKE_TAKEN, _DEAL_RECALLED])
+            voids.extend([_STAKE_TAKEN, _DEAL_RECALLED, _POST_TAKEN])
         if name == "earnings_release":
             voids.append(_RESULTS_RECALLED)
         voids.append(_DENIED)

@@ -19,7 +19,7 @@ _PRICE_MOVE = (
     r"sprang|springt|stürzte|abgestürzt|sackte)"
 )
 # Direction words before a change: the last one in front of the figure sets its sign.
-_FALL = r"minus|verlor|verliert|verloren|\bfiel|\bfällt|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
+_FALL = r"sackt|minus|verlor|verliert|verloren|\bfiel|\bfällt|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
 _RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 # A window makes a percentage a price change even when the share is not named in the sentence.
 _PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von|seit (?:ihrem|seinem|dem) (?:rekordhoch|allzeithoch|jahreshoch|hoch))"
@@ -109,6 +109,8 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("rsi", kind == "index_points"),
         ("other", share_of),
         ("dividend", unscaled_money & _has(r"dividende|ausschüttung")),
+        # Earnings per share are profit, not a price paid per share.
+        ("profit", unscaled_money & _has(r"(?:gewinn|ergebnis|verlust) (?:je|pro) aktie|\beps\b")),
         ("offer_price", unscaled_money & _has(r"(?:je|pro) [\w-]*aktie\b|bietet|geboten|angebot")),
         ("share_price", unscaled_money & _has(_SHARE_WORDS)),
         ("product_price", unscaled_money & _has(r"kostet|\bkosten\b|preis")),
@@ -125,7 +127,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("profit_growth", change & _topic(_PROFIT)),
         ("units_growth", change & _topic(_UNITS)),
         ("segment_growth", change & _topic(_GROWTH)),
-        ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\bwert\b")),
+        ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\b(?:wert|bewertet)\b")),
         ("buyback", scaled_money & _topic(r"rückkauf|zurückkauf|zurückgekauft|kauft\w* .{0,60}\bzurück\b")),
         ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge|bestellungen|auftragsvolumen")),
         ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
@@ -135,6 +137,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", scaled_money & _topic(_PROFIT)),
         ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche|(?:muss|musste|müssen|mussten) [^.]{0,80}\bzahlen\b")),
+        ("order_backlog", count & noun.str.contains("bestellung|auftr")),
         ("users", count & (noun.str.contains("nutzer|kunden|abonnenten|spieler") | (noun == "") & _topic("nutzer|kunden|abonnenten|spieler"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & (noun.str.contains("mitarbeiter|beschäftigte|stellen") | (noun == "menschen") & _topic("beschäftigt"))),
@@ -280,6 +283,9 @@ def range_columns() -> list[pl.Expr]:
 
 
 _ANAPHORA = r"^(?:(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)|Das (?:Wachstum|Plus|Minus)|Der (?:Zuwachs|Anstieg|Rückgang)|Das Volumen|(?:Bisher|Zuvor|Ursprünglich|Im Vorjahr|Ein Jahr zuvor) (?:hatte|hatten|war|waren|lag|lagen|hat|haben))\b"
+# "Seit dem Bekanntwerden der Pläne summiert sich das Minus auf knapp 10 Prozent": a move
+# carried on from the sentence before, wherever it stands in the sentence.
+_CARRIED = r"\bsummiert sich (?:das|der) (?:Minus|Plus|Verlust|Zuwachs|Anstieg)\b"
 _HEAD_NOUN = rf"([a-z][a-z-]+)\s+(?:in hohe\s+)?von{_QUALIFIED}\s*$"
 _ANTECEDENT = r"([a-z-]+)\s*,\s+(?:deren|dessen)\b[^,;:]*$"
 
@@ -289,7 +295,10 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     # "Das entspricht einem Plus von rund 6 Prozent": the measure was named in the sentence
     # before. Sentences arrive in article order, so shift(1) is the previous sentence.
     sentences = sentences.with_columns(
-        pl.when((pl.col("sentence_idx") > 0) & pl.col("shadow").str.contains(_ANAPHORA))
+        pl.when(
+            (pl.col("sentence_idx") > 0)
+            & (pl.col("shadow").str.contains(_ANAPHORA) | pl.col("shadow").str.contains(_CARRIED))
+        )
         .then(pl.col("shadow").shift(1).str.to_lowercase() + " ")
         .alias("_before")
     )
