@@ -236,30 +236,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list every mismatch")
     args = parser.parse_args(argv)
     results: dict[str, dict[str, dict[str, float]]] = {}
+
+    def report(title: str, totals: dict[str, Score], errors: list[str]) -> dict:
+        print(f"\n{title}")
+        print(render(totals))
+        if args.errors:
+            print("\n".join(errors))
+        return {
+            f: {"precision": s.precision, "recall": s.recall, "f1": s.f1} | vars(s)
+            for f, s in totals.items()
+        }
+
     for eval_set in args.set or [root, root / "holdout"]:
         totals, errors = evaluate(eval_set)
         n = len(yaml.safe_load((eval_set / "gold.yaml").read_text(encoding="utf-8")))
-        print(f"\n{eval_set} ({n} articles)")
-        print(render(totals))
-        if args.errors:
-            print("\n".join(errors))
-        results[str(eval_set)] = {
-            f: {"precision": s.precision, "recall": s.recall, "f1": s.f1} | vars(s)
-            for f, s in totals.items()
-        }
+        results[str(eval_set)] = report(f"{eval_set} ({n} articles)", totals, errors)
     wordings = args.wordings or (None if args.set else root / "wordings.yaml")
     if wordings is not None:
         totals, errors = evaluate_wordings(wordings)
-        print(
-            f"\n{wordings} (event wordings, {len(yaml.safe_load(wordings.read_text()))} snippets)"
+        n = len(yaml.safe_load(wordings.read_text(encoding="utf-8")))
+        results[str(wordings)] = report(
+            f"{wordings} (event wordings, {n} snippets)", totals, errors
         )
-        print(render(totals))
-        if args.errors:
-            print("\n".join(errors))
-        results[str(wordings)] = {
-            f: {"precision": s.precision, "recall": s.recall, "f1": s.f1} | vars(s)
-            for f, s in totals.items()
-        }
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

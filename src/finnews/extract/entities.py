@@ -209,6 +209,15 @@ def _spans(sentences: pl.LazyFrame, pattern: str, keep: list[str]) -> pl.LazyFra
     return find_spans(sentences, "text", pattern, keep, shadow_col="shadow")
 
 
+def _typed(entity_type: str, name: pl.Expr) -> list[pl.Expr]:
+    """name, entity_type and an empty role: every entity found without a role word."""
+    return [
+        name.alias("name"),
+        pl.lit(entity_type).alias("entity_type"),
+        pl.lit(None, pl.String).alias("role"),
+    ]
+
+
 def extract_entities(
     sentences: pl.LazyFrame, aliases: pl.DataFrame, keep: list[str]
 ) -> pl.LazyFrame:
@@ -224,11 +233,7 @@ def extract_entities(
     # role-less copy goes (see the dedup at the end).
     people_by_name = (
         _spans(sentences, PERSON_BY_NAME, keep)
-        .with_columns(
-            pl.col("person").alias("name"),
-            pl.lit("person").alias("entity_type"),
-            pl.lit(None, pl.String).alias("role"),
-        )
+        .with_columns(_typed("person", pl.col("person")))
         .filter(~pl.col("name").is_in(known))
     )
     name_len = pl.col("name").str.len_chars().cast(pl.Int64)
@@ -273,7 +278,7 @@ def extract_entities(
     )
     products = (
         pl.concat([p.select(*keep, "char_start", "char_end", "name") for p in (products, second)])
-        .with_columns(pl.lit("product").alias("entity_type"), pl.lit(None, pl.String).alias("role"))
+        .with_columns(_typed("product", pl.col("name")))
         .filter(~pl.col("name").is_in(known))
     )
     # "EU-Kommission", "US-Zölle", "China-Geschäft": a compound, no mention of the place.
@@ -281,22 +286,16 @@ def extract_entities(
         _spans(sentences, PLACE, keep)
         .filter(pl.col("dash").is_null())
         .with_columns(
-            pl.col("place").alias("name"),
+            *_typed("place", pl.col("place")),
             # "Europas": the genitive s is matched but is not part of the name.
             (pl.col("char_start") + pl.col("place").str.len_chars().cast(pl.Int64)).alias(
                 "char_end"
             ),
-            pl.lit("place").alias("entity_type"),
-            pl.lit(None, pl.String).alias("role"),
         )
     )
     orgs = (
         _spans(sentences, ORG, keep)
-        .with_columns(
-            pl.col("org").str.strip_chars_end(".").alias("name"),
-            pl.lit("organisation_candidate").alias("entity_type"),
-            pl.lit(None, pl.String).alias("role"),
-        )
+        .with_columns(_typed("organisation_candidate", pl.col("org").str.strip_chars_end(".")))
         # The name stands right before the `after` group that closes the match.
         .with_columns(
             (
@@ -319,17 +318,11 @@ def extract_entities(
         )
     )
     authorities = _spans(sentences, AUTHORITY, keep).with_columns(
-        pl.col("authority").alias("name"),
-        pl.lit("organisation_candidate").alias("entity_type"),
-        pl.lit(None, pl.String).alias("role"),
+        _typed("organisation_candidate", pl.col("authority"))
     )
     groups = (
         _spans(sentences, GROUP_NAME, keep)
-        .with_columns(
-            pl.col("group").alias("name"),
-            pl.lit("organisation_candidate").alias("entity_type"),
-            pl.lit(None, pl.String).alias("role"),
-        )
+        .with_columns(_typed("organisation_candidate", pl.col("group")))
         .with_columns((pl.col("char_start") + name_len).alias("char_end"))
         .filter(~pl.col("name").is_in(known))
     )
