@@ -29,6 +29,15 @@ CASES = [
     ("Baidu stieg um 15 Prozent, während JD.com ein Minus von 7 Prozent verbuchte.", "7 Prozent", -7.0),
     # "entfielen" holds "fiel" but is no fall.
     ("Auf China entfielen 42 Prozent der Systemverkäufe.", "42 Prozent", 42.0),
+    # A loss is a negative profit; a profit after an earlier loss is not.
+    ("Unter dem Strich stand ein Verlust von 3,1 Milliarden Dollar.", "3,1 Milliarden Dollar", -3.1e9),
+    ("Im Quartal rutschte der Autobauer mit 624 Millionen Yuan in die roten Zahlen.", "624 Millionen Yuan", -624e6),
+    ("Nach einem Verlust im Vorjahr verdiente der Konzern 1,2 Milliarden Euro.", "1,2 Milliarden Euro", 1.2e9),
+    # A clause whose verb is left out moves like the figure before it.
+    ("Mercedes-Benz gab 2,1 Prozent nach, Volkswagen 1,8 Prozent.", "1,8 Prozent", -1.8),
+    ("Die Allianz legte 1,1 Prozent zu, die Munich Re 0,9 Prozent.", "0,9 Prozent", 0.9),
+    ("Seit Jahresbeginn summiert sich der Verlust auf rund 23 Prozent.", "rund 23 Prozent", -23.0),
+    ("Die Aktie notierte 0,7 Prozent leichter bei 81 Euro.", "0,7 Prozent", -0.7),
 ]  # fmt: skip
 
 

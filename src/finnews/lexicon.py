@@ -31,6 +31,9 @@ CURRENCIES: dict[str, str] = {
 PERCENT_UNITS: dict[str, str] = {
     "prozent": "percent", "%": "percent",
     "prozentpunkte": "percentage_points", "prozentpunkten": "percentage_points",
+    # An index's level or move: "schloss bei 25.061 Punkten", "gewann 120 Zähler".
+    "punkte": "index_points", "punkten": "index_points", "zähler": "index_points",
+    "zählern": "index_points",
 }  # fmt: skip
 
 # Nouns that make a bare number a count ("20.000 robotischen Lieferfahrzeugen").

@@ -16,10 +16,10 @@ _PRICE_MOVE = (
     r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|gab|fiel|sank|stieg|kletterte|"
     r"kursgewinn|kursverlust|rallye|rally|eingebrochen|höher|tiefer|verteuert|verbillig|"
     r"rutschte|büßte|brach|bricht|eingebüßt|verloren|nach oben|nach unten|geschossen|schoss|"
-    r"sprang|springt|stürzte|abgestürzt|sackte)"
+    r"sprang|springt|stürzte|abgestürzt|sackte|fester|schwächer|leichter|freundlich|\bzog|\bzogen)"
 )
 # Direction words before a change: the last one in front of the figure sets its sign.
-_FALL = r"sackt|minus|verlor|verliert|verloren|\bfiel|\bfällt|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
+_FALL = r"sackt|minus|verlust|verlor|verliert|verloren|\bfiel|\bfällt|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
 _RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 # A window makes a percentage a price change even when the share is not named in the sentence.
 _PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von|seit (?:ihrem|seinem|dem) (?:rekordhoch|allzeithoch|jahreshoch|hoch))"
@@ -41,13 +41,14 @@ def _topic(pattern: str) -> pl.Expr:
 # Nouns that name what a figure measures; a clause holding one is the figure's topic.
 _TOPIC_WORDS = (
     r"umsatz|umsätze|erlös|erträge|einnahmen|gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|"
+    r"rote[n]? zahlen|fehlbetrag|defizit|abschreibung|wertberichtigung|wertminderung|vertragsverpflichtung|"
     r"marge|rendite|kosten|belastung|vergleich|absatz|auslieferung|nutzer|kunden|abonnenten|"
     r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
     r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier"
 )
 # Qualifiers between a preposition and its figure, on the lower-cased shadow.
 _QUALIFIED = r"(?:\s+(?:rund|gut|knapp|uber|mehr als|fast|etwa|circa|bis zu|insgesamt|zusammen|umgerechnet))*"
-_PROFIT = r"gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|verdient"
+_PROFIT = r"gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|verdient|rote[n]? zahlen|fehlbetrag|defizit"
 _UNITS = r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b|export|übergeben"
 
 
@@ -105,14 +106,37 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     segment_referred = pl.col("_antecedent").str.contains(
         r"sparte|segment|geschaft|bereich|division|tochter|markt|region"
     ).fill_null(False) | pl.col("_cb").str.contains(r"^\s*dort\b")
+    # "hält rund 10 Prozent der Anteile", "erwirbt knapp 3 Prozent der Anteile", "ein
+    # Aktienpaket von 29 Prozent", "Beteiligung ... auf rund 29 Prozent ausgebaut": the part
+    # of a company held or bought, not a share of some other whole.
+    stake_share = pct & (
+        pl.col("_ca").str.contains(r"^\s*(?:der|aller) (?:anteile|aktien|stimmrechte)\b")
+        | pl.col("_cb").str.contains(r"\b(?:halt|halten|hielt|besitzt|besass)\b")
+        & _has(r"anteil|beteiligung|aktien")
+        | pl.col("_cb").str.contains(
+            rf"\b(?:beteiligung|anteil|aktienpaket)\b.{{0,40}}\b(?:auf|von){_QUALIFIED}\s*$"
+        )
+    )
+    # "Organisch ... lag das Plus bei 1,4 Prozent": organic growth is the group's revenue
+    # growth unless a unit is named ("Die Klinikkette Helios wuchs organisch um 5 Prozent").
+    organic = _topic(r"organisch") & ~_has(
+        r"sparte|segment|geschäft|bereich|division|tochter|kette"
+    )
+    # "ein Wachstum von 77 Prozent auf 18 Milliarden Dollar": the level a growth reaches.
+    grown_to = pl.col("_cb").str.contains(
+        rf"\b(?:wachstum|zuwachs|anstieg|plus) (?:von|um){_QUALIFIED} [\d,.]+ prozent auf{_QUALIFIED}\s*$"
+    )
     return [
-        ("rsi", kind == "index_points"),
+        # An RSI reading's surface is its number; an index's level names its points.
+        ("rsi", (kind == "index_points") & ~pl.col("surface").str.contains("(?i)punkt|zähler")),
+        ("macro_indicator", kind == "index_points"),
+        ("stake_share", stake_share),
         ("other", share_of),
         ("dividend", unscaled_money & _has(r"dividende|ausschüttung")),
         # Earnings per share are profit, not a price paid per share.
         ("profit", unscaled_money & _has(r"(?:gewinn|ergebnis|verlust) (?:je|pro) aktie|\beps\b")),
         ("offer_price", unscaled_money & _has(r"(?:je|pro) [\w-]*aktie\b|bietet|geboten|angebot")),
-        ("share_price", unscaled_money & _has(_SHARE_WORDS)),
+        ("share_price", unscaled_money & (_has(_SHARE_WORDS) | _has(r"rekordhoch|allzeithoch|jahreshoch|jahrestief|rekordstand"))),
         ("product_price", unscaled_money & _has(r"kostet|\bkosten\b|preis")),
         ("price_change", price_move | day_move),
         ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
@@ -123,22 +147,23 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         # "Cloud-Umsatz", "Umsatz mit Smartphones", "Umsatz im Rechenzentrumsgeschäft",
         # "Sparte": a part of the business grew.
         ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
-        ("revenue_growth", change & _topic(r"umsatz|umsätze|erlös|erträge|setzte .{0,60}\bum\b|umgesetzt|umsetz")),
+        ("revenue_growth", change & (_topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz") | organic)),
         ("profit_growth", change & _topic(_PROFIT)),
         ("units_growth", change & _topic(_UNITS)),
         ("segment_growth", change & _topic(_GROWTH)),
         ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\b(?:wert|bewertet)\b")),
         ("buyback", scaled_money & _topic(r"rückkauf|zurückkauf|zurückgekauft|kauft\w* .{0,60}\bzurück\b")),
-        ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge|bestellungen|auftragsvolumen")),
+        ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge|bestellungen|auftragsvolumen|auftragsbuch|vertragsverpflichtung")),
         ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
         ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
         ("deal_value", scaled_money & (_topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis") | bought_whole | sold_for) & ~taken_stake & ~deal_recalled),
         ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt|aktien im wert|aktienpaket")),
         ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
         ("profit", scaled_money & _topic(_PROFIT)),
-        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche|(?:muss|musste|müssen|mussten) [^.]{0,80}\bzahlen\b")),
+        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|abschreibung|wertberichtigung|wertminderung|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche|(?:muss|musste|müssen|mussten) [^.]{0,80}\bzahlen\b")),
+        ("revenue", scaled_money & grown_to),
         ("order_backlog", count & noun.str.contains("bestellung|auftr")),
-        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten|spieler") | (noun == "") & _topic("nutzer|kunden|abonnenten|spieler"))),
+        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten|spieler") | (noun == "") & _topic("nutzer|kunden|abonnenten|spieler") | noun.is_in(["menschen", "personen"]) & _has(r"\bnutz|\bapp\b|plattform"))),
         ("downloads", count & noun.str.contains("download")),
         ("employees", count & (noun.str.contains("mitarbeiter|beschäftigte|stellen") | (noun == "menschen") & _topic("beschäftigt"))),
         ("units_sold", count & _topic(_UNITS)),
@@ -191,15 +216,17 @@ def clause_after() -> pl.Expr:
 # Directions written after the figure: perfect participles and trailing particles of
 # separable verbs ("fast 37 Prozent an Wert verloren", "9 Prozent weniger", "gut 4 Prozent
 # im Minus", "um 12 Prozent ein" after "brach"). Only the first 45 characters count ("um 10,4 Prozent auf 1,96 Milliarden Euro gesunken").
-_FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer)\b"
-_RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus)\b"
+_FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer|leichter|schwächer)\b"
+_RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus|fester|freundlicher)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
 # closing the clause.
 _SEPARABLE_FALL = r"\b(?:gab|gaben|gibt|geben|brach|brachen|bricht)\b"
 _SEPARABLE_PARTICLE = r"\b(?:nach|ab|ein)\s*(?:[.!?]|\bund\b|\boder\b|$)"
 # A change noun before "auf" sizes the change ("summiert sich das Minus auf 8 Prozent");
 # after a verb, "auf" introduces the new level ("sank um 1 Prozent auf 5 Prozent").
-_CHANGE_NOUN = r"^(?:minus|plus|rückgang|einbruch|einbußen|abschlag|aufschlag|zuwachs|anstieg)"
+_CHANGE_NOUN = (
+    r"^(?:minus|plus|verlust|rückgang|einbruch|einbußen|abschlag|aufschlag|zuwachs|anstieg)"
+)
 
 
 def signed_change() -> pl.Expr:
@@ -234,6 +261,43 @@ def signed_change() -> pl.Expr:
     return pl.when(change & falls).then(-pl.col("value")).otherwise(pl.col("value"))
 
 
+# The last word about earnings before a profit figure, or a loss named right after it:
+# "ein Verlust von 3,1 Milliarden Dollar", "rutschte mit 624 Millionen Yuan in die roten
+# Zahlen" are negative profits; "Nach einem Verlust im Vorjahr verdiente ..." is not.
+_EARNINGS_WORD = (
+    r"(?s).*(gewinn|überschuss|ergebnis|verdient|verlust|fehlbetrag|defizit|rote[n]? zahlen|minus)"
+)
+_LOSS = r"verlust|fehlbetrag|defizit|rote|minus"
+_LOSS_AFTER = r"^\s*(?:verlust|fehlbetrag|defizit|minus|in (?:die|den) roten zahlen)"
+
+
+def signed_profit() -> pl.Expr:
+    """A profit amount stated as a loss is negative; every other amount keeps its sign."""
+    last = pl.col("_cb").str.extract(asciify_pattern(_EARNINGS_WORD), 1)
+    loss = last.str.contains(asciify_pattern(_LOSS)).fill_null(False) | pl.col("_ca").str.contains(
+        asciify_pattern(_LOSS_AFTER)
+    )
+    is_loss = (pl.col("kind") == "amount") & (pl.col("metric_type") == "profit") & loss
+    return pl.when(is_loss).then(-pl.col("value").abs()).otherwise(pl.col("value"))
+
+
+# "Mercedes-Benz gab 2,1 Prozent nach, Volkswagen 1,8 Prozent": a clause of a name and a
+# figure, its verb left out, moves the way the figure before it in the sentence did.
+_ELIDED = r"^\s*(?:und\s+)?[\w.&-]+(?:\s+[\w.&-]+){0,2}\s*$"
+
+
+def elided_sign() -> pl.Expr:
+    """The sign of a percentage whose clause has no verb, from the sentence's figure before."""
+    pct = pl.col("kind").is_in(["percent", "percentage_points"])
+    sentence = ["article_id", "sentence_idx"]
+    before = pl.col("value").shift(1).over(sentence, order_by="char_start")
+    before_pct = pct.shift(1).over(sentence, order_by="char_start").fill_null(False)
+    words = pl.col("_cb").str.contains(_ELIDED) & pl.col("_ca").str.contains(r"^\s*[.!?]?\s*$")
+    direction = pl.col("_cb").str.contains(asciify_pattern(f"{_FALL}|{_RISE}"))
+    fell = pct & before_pct & words & ~direction & (before < 0)
+    return pl.when(fell).then(-pl.col("value").abs()).otherwise(pl.col("value"))
+
+
 # Magnitudes stated without a number: kept as figures of kind "qualitative", value null.
 QUALITATIVE = (
     r"\b(?:ein|zwei|drei|vier|fünf|sechs)stellige[nmrs]?\s+"
@@ -241,7 +305,8 @@ QUALITATIVE = (
     r"Milliardenbetrag|Betrag|Summe|Umsatz|Gewinn|Verlust|Kursplus|Kursminus)"
     r"|\b(?:Milliardenbetrag|Millionenbetrag|Milliardensumme|Millionensumme|Milliardenhöhe|"
     r"Millionenhöhe)"
-    r"|\bmehrere[n]?\s+(?:Millionen|Milliarden|Tausend|Hundert)(?:\s+[A-ZÄÖÜ][\w-]*)?"
+    r"|\b(?:mehrere|einige|etliche)[n]?\s+(?:[Hh]undert\s+|[Tt]ausend\s+)?"
+    r"(?:Millionen|Milliarden|Tausend|Hundert)(?:\s+[A-ZÄÖÜ][\w-]*)?"
 )
 
 
@@ -290,6 +355,38 @@ _HEAD_NOUN = rf"([a-z][a-z-]+)\s+(?:in hohe\s+)?von{_QUALIFIED}\s*$"
 _ANTECEDENT = r"([a-z-]+)\s*,\s+(?:deren|dessen)\b[^,;:]*$"
 
 
+# "bis Ende 2026 sollen Kunden ...", "im Jahr 2026 eigene Aktien": a year before a verb or
+# after a word for a point in time, not a count of the noun that follows.
+_YEAR_BEFORE = r"\b(?:ende|anfang|mitte|bis|seit|ab|jahr|jahres|im|zum|auch|noch|erst|schon|bereits|fruhjahr|sommer|herbst|winter|halbjahr|quartal)\s+$"
+_YEAR_VERB = r"^\S+\s+(?:soll|sollen|will|wollen|wird|werden|ist|sind|hat|haben|kann|konnen|durfte|durften|muss|mussen)\b"
+# "mehrere hundert Millionen Euro": a magnitude without a number (kept by QUALITATIVE).
+_SOME_BEFORE = r"\b(?:mehrere|mehreren|einige|einigen|etliche|etlichen|viele|vielen)\s+$"
+
+
+def _not_a_figure() -> pl.Expr:
+    """FIGURE matches that only look like figures: a year read as a count, the "hundert" of
+    "mehrere hundert Millionen", an RSI reading's "38 Punkten" (read by `_rsi_spans`)."""
+    before = shadow_before(25).str.to_lowercase()
+    number = pl.col("number").str.to_lowercase()
+    year = (
+        (pl.col("kind") == "count")
+        & number.str.contains(r"^(?:19|20)\d\d$")
+        & pl.col("scale_factor").is_null()
+        & (
+            before.str.contains(_YEAR_BEFORE)
+            | pl.col("shadow")
+            .str.slice(pl.col("char_start"))
+            .str.to_lowercase()
+            .str.contains(_YEAR_VERB)
+        )
+    )
+    some = number.is_in(["hundert", "tausend"]) & before.str.contains(_SOME_BEFORE)
+    rsi = (pl.col("kind") == "index_points") & pl.col("shadow").str.contains(
+        r"\bRSI\b|Relative[- ]St"
+    )
+    return year | some | rsi
+
+
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Typed figures; offsets are relative to the sentence text (`text`)."""
     # "Das entspricht einem Plus von rund 6 Prozent": the measure was named in the sentence
@@ -303,7 +400,9 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
         .alias("_before")
     )
     keep = [*keep, "_before"]
-    amounts = normalize_figures(find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow"))
+    amounts = normalize_figures(
+        find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow")
+    ).filter(~_not_a_figure())
     cols = [*keep, "char_start", "char_end", "surface", "kind", "value", "unit", "currency",
             "scale_factor", "qualifier", "count_noun"]  # fmt: skip
     both = pl.concat(
@@ -344,6 +443,9 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
             shadow_before(120).str.to_lowercase().str.extract(_ANTECEDENT, 1).alias("_antecedent"),
             signed_change().alias("value"),
         )
-        .with_columns(metric_type().alias("metric_type"), *period_columns(), *range_columns())
+        .with_columns(elided_sign().alias("value"))
+        .with_columns(metric_type().alias("metric_type"))
+        .with_columns(signed_profit().alias("value"))
+        .with_columns(*period_columns(), *range_columns())
         .drop("topic_ctx", "clause_has_topic", "_antecedent", "_before", "_cb", "_ca", "_clause")
     )

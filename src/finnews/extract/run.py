@@ -64,6 +64,12 @@ _GROUP_SUBJECT = asciify_pattern(
     r"\b(?:[a-z]+-)?(?:konzerne|unternehmen|firmen|rivalen|wettbewerber|konkurrenten)\b"
     r"(?: haben| investierten| steckten| gaben| wollen)|\bdie branche\b"
 )
+# "Der Dax schloss 0,4 Prozent tiefer bei 25.061 Punkten": an index's figures are no
+# company's.
+_INDEX_SUBJECT = asciify_pattern(
+    r"\b(?:dax|mdax|sdax|tecdax|leitindex|nebenwerteindex|dow jones|dow\b|nasdaq|s&p 500"
+    r"|hang seng|euro stoxx|stoxx|nikkei|csi 300|msci)\b"
+)
 # A market's size is no company's figure, whoever estimates it: "Den Markt für
 # KI-Rechenzentren beziffert AMD auf eine Billion Dollar".
 _MARKET_SIZE = asciify_pattern(r"\b(?:den|der|dem|des) markt(?:es)? für\b|\bmarktvolumen")
@@ -143,6 +149,15 @@ def _subject_company(
     # "Die US-Konzerne haben 364 Milliarden Dollar ...": a group, not the article's company.
     about_a_group = pl.col("ctx").fill_null("").str.contains(_GROUP_SUBJECT)
     about_a_market = pl.col("ctx").fill_null("").str.contains(_MARKET_SIZE)
+    # An index's figure ("Der Dax schloss 0,4 Prozent tiefer"), not the article's company.
+    # ("Die Aktie zählte ... zu den größten Gewinnern im Dax", "... schwächer als der Nasdaq
+    # 100" are the share's: the index must come first, without the share.)
+    lead = (
+        pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start")).str.to_lowercase()
+    )
+    about_an_index = lead.str.contains(_INDEX_SUBJECT) & ~lead.str.contains(
+        r"\b(?:aktie|aktien|papier|papiere|titel|kurs)\b"
+    )
     return (
         figures.join(before, on="figure_id", how="left")
         .join(other_org, on="figure_id", how="left")
@@ -150,7 +165,8 @@ def _subject_company(
         .join(main, on="article_id", how="left")
         .with_columns(
             pl.when(
-                pl.col("named_before").is_null() & (about_a_group | pl.col("other_org"))
+                pl.col("named_before").is_null()
+                & (about_a_group | about_an_index | pl.col("other_org"))
                 | about_a_market
             )
             .then(pl.lit(None, pl.String))

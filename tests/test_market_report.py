@@ -1,0 +1,74 @@
+"""A market report and other figures without an obvious company: index levels, stakes held,
+losses, write-downs, years that look like counts. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import datetime
+
+import polars as pl
+import pytest
+
+from tests.helpers import extract_texts
+
+REPORT = (
+    "Der Dax schloss am Freitag 0,6 Prozent höher bei 24.310 Punkten. "
+    "Papiere von BMW verloren 2,4 Prozent, Porsche 1,9 Prozent. "
+    "Die Siemens-Aktie zählte mit einem Plus von 3,1 Prozent zu den größten Gewinnern im Dax. "
+    "Die Allianz erreichte mit 371,20 Euro ein Rekordhoch."
+)
+OTHERS = {
+    "stake": "Der Staat hält seit dem Sommer rund 10 Prozent der Anteile an Intel.",
+    "stake_bought": "Nvidia erwirbt für 1 Milliarde Dollar knapp 3 Prozent der Anteile an Intel.",
+    "writedown": "Wegen einer Abschreibung von 2,3 Milliarden Euro sank der Gewinn von BASF.",
+    "users": "Täglich nutzten im Schnitt 416 Millionen Menschen die App von Kuaishou.",
+    "year": "Bis Ende 2026 sollen Kunden von Li Auto in acht Ländern bestellen können.",
+    "some": "Das Projekt von Heidelberg Materials kostete mehrere hundert Millionen Euro.",
+    "rsi": "Die SAP-Aktie fiel auf 201 Euro. Der RSI liegt bei 38 Punkten.",
+}
+
+
+@pytest.fixture(scope="module")
+def figures() -> pl.DataFrame:
+    found = extract_texts({"report": REPORT, **OTHERS}, datetime.date(2026, 1, 9)).figures
+    return found.select("article_id", "surface", "value", "unit", "metric_type", "company_id")
+
+
+def _rows(figures: pl.DataFrame, article: str) -> list[tuple]:
+    rows = figures.filter(pl.col("article_id") == article).drop("article_id")
+    return sorted(rows.rows(), key=str)
+
+
+def test_an_index_level_is_its_points_and_no_company(figures: pl.DataFrame) -> None:
+    rows = _rows(figures, "report")
+    assert ("24.310 Punkten", 24310.0, "index_points", "macro_indicator", None) in rows
+    assert ("0,6 Prozent", 0.6, "percent", "price_change", None) in rows
+    # Shares named in the report keep their companies; a share "im Dax" is the share's.
+    assert ("1,9 Prozent", -1.9, "percent", "price_change", "porsche") in rows
+    assert ("3,1 Prozent", 3.1, "percent", "price_change", "siemens") in rows
+    assert ("371,20 Euro", 371.2, "EUR", "share_price", "allianz") in rows
+
+
+def test_stakes_in_percent_are_stake_shares(figures: pl.DataFrame) -> None:
+    assert [r[3] for r in _rows(figures, "stake")] == ["stake_share"]
+    assert [(r[0], r[3]) for r in _rows(figures, "stake_bought")] == [
+        ("1 Milliarde Dollar", "stake_purchase"),
+        ("knapp 3 Prozent", "stake_share"),
+    ]
+
+
+def test_write_downs_are_costs_and_app_users_users(figures: pl.DataFrame) -> None:
+    assert [r[3] for r in _rows(figures, "writedown")] == ["costs"]
+    assert [r[3] for r in _rows(figures, "users")] == ["users"]
+
+
+def test_years_and_vague_magnitudes_are_no_numbers(figures: pl.DataFrame) -> None:
+    # "2026" before "sollen Kunden" is a year, "acht Ländern" the only count.
+    assert [(r[0], r[2]) for r in _rows(figures, "year")] == [("acht Ländern", "count")]
+    assert [(r[0], r[1], r[2]) for r in _rows(figures, "some")] == [
+        ("mehrere hundert Millionen Euro", None, "qualitative")
+    ]
+    # An RSI reading in points is read once, as the RSI.
+    assert [(r[0], r[3]) for r in _rows(figures, "rsi")] == [
+        ("201 Euro", "share_price"),
+        ("38", "rsi"),
+    ]
