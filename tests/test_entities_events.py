@@ -446,7 +446,9 @@ def test_event_and_metric_wordings_first_met_in_held_out_v7() -> None:
         (0, "stake_purchase"),
         (3, "product_launch"),
         (4, "regulatory_action"),
+        # A data centre opened together: a partnership and, since v9, an expansion.
         (5, "partnership"),
+        (5, "expansion"),
     }
 
 
@@ -533,4 +535,29 @@ def test_earnings_per_share_is_profit_and_a_market_value_no_deal() -> None:
     assert set(figures.select("value", "metric_type").iter_rows()) == {
         (0.61, "profit"),
         (30e9, "market_cap"),
+    }
+
+
+def test_event_wordings_first_met_in_held_out_v9() -> None:
+    """Rumours, contracts with no partner named, growth without deals and pre-orders counted
+    are no events; a site opened and a business built up by buying are expansions."""
+    bodies = {
+        "rumour": "Medienberichten zufolge steckt dahinter ein Großauftrag von OpenAI für Oracle.",
+        "contracts": "Oracle habe im Quartal mehrere Verträge im Milliardenvolumen unterzeichnet.",
+        "signed": "Eon hat mit Thyssenkrupp eine Vereinbarung über Wasserstoff unterzeichnet.",
+        "organic": "Organisch, also ohne Zukäufe, wuchs Henkel um 1,4 Prozent.",
+        "preorders": "Für den neuen i6 von Li Auto sind mehr als 70.000 Vorbestellungen eingegangen.",
+        "plant": "Heidelberg Materials hat in Brevik die erste Anlage zur Abscheidung von "
+        "Kohlendioxid in einem Zementwerk eröffnet.",
+        "showrooms": "Li Auto eröffnet im Januar seine ersten Verkaufsräume in Dubai.",
+        "built_up": "Zudem stockt Heidelberg Materials sein Geschäft in den USA auf.",
+        "stake_up": "Die Deutsche Telekom stockt bei T-Mobile US auf.",
+    }
+    events = extract_texts(bodies, datetime.date(2025, 12, 10)).events
+    assert set(events.select("article_id", "event_type").iter_rows()) == {
+        ("signed", "partnership"),
+        ("plant", "expansion"),
+        ("showrooms", "expansion"),
+        ("built_up", "expansion"),
+        ("stake_up", "stake_purchase"),
     }

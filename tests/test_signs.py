@@ -38,6 +38,8 @@ CASES = [
     ("Die Allianz legte 1,1 Prozent zu, die Munich Re 0,9 Prozent.", "0,9 Prozent", 0.9),
     ("Seit Jahresbeginn summiert sich der Verlust auf rund 23 Prozent.", "rund 23 Prozent", -23.0),
     ("Die Aktie notierte 0,7 Prozent leichter bei 81 Euro.", "0,7 Prozent", -0.7),
+    # The first direction after the figure decides.
+    ("Seit Jahresbeginn hat sie gut 6 Prozent zugelegt und damit schwächer abgeschnitten als der Nasdaq 100.", "gut 6 Prozent", 6.0),
 ]  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from finnews.lexicon import alternation
 _EARNINGS = (
     # Announced or reported: "legt die Zahlen ... vor".
     r"quartalszahlen|geschäftszahlen|jahreszahlen|halbjahreszahlen|zahlen zum|zahlen für"
+    r"|neunmonatszahlen|sechsmonatszahlen|vorlage der [\w-]*zahlen"
     r"|ergebnisse für|ergebnisse zum|quartalsbericht|zwischenbericht|quartalsbilanz"
     r"|quartalsergebnis|jahresergebnis|jahresbilanz|halbjahresbilanz|zahlenwerk"
     r"|bilanzpressekonferenz|nächsten zahlen|jahresbericht|geschäftsbericht"
@@ -33,9 +34,9 @@ _EARNINGS = (
     # A period's result stated: "hat im dritten Quartal einen Umsatz von ... erzielt",
     # "nach neun Monaten ... EBITDA", "im abgelaufenen Geschäftsjahr ... verdient".
     r"|(?:im|für das|in seinem|in ihrem) (?:(?:erste|zweite|dritte|vierte|abgelaufene|jüngste)n? )?"
-    r"\w*quartal .{0,80}(?:umsatz|gewinn|ergebnis|erträge|ebitda|erzielt|erwirtschaftet"
+    r"\w*quartal .{0,80}(?:umsatz|gewinn|ergebnis|(?:^|[^v])erträge|ebitda|erzielt|erwirtschaftet"
     r"|verdient|gewachsen|aufträge|auftragseingang|setzte|gesteigert|steigerte)"
-    r"|(?:umsatz|gewinn|ergebnis|erträge|ebitda)\w*\s+(?:\w+\s+){0,5}im\s+(?:\w+\s+)?"
+    r"|(?:umsatz|gewinn|ergebnis|(?:^|[^v])erträge|ebitda)\w*\s+(?:\w+\s+){0,5}im\s+(?:\w+\s+)?"
     r"\w*quartal\b"
     r"|(?:nach|in) (?:den ersten )?(?:drei|sechs|neun) monaten .{0,80}(?:umsatz|gewinn|ergebnis"
     r"|ebitda|erzielt|erwirtschaftet)"
@@ -77,17 +78,22 @@ _PARTNERSHIP = (
     r"|beide(?:n)? (?:konzerne|unternehmen|firmen|partner) .{0,60}(?:vereinbart|verständigt"
     r"|unterzeichnet|geeinigt)|(?:vereinbart|verständigt|geeinigt) .{0,40}\bbeide(?:n)? "
     r"(?:konzerne|unternehmen|firmen)"
-    r"|(?:unterzeichne|unterschrieb|unterschreib)\w* .{0,40}(?:vertrag|vereinbarung|abkommen)"
+    r"|(?:unterzeichne|unterschrieb|unterschreib)\w* (?:.{0,40}\bmit\b.{0,60}(?:vertrag|vereinbarung"
+    r"|abkommen)|.{0,40}(?:vertrag|vereinbarung|abkommen)\w* (?:mit|zwischen)\b)"
     r"|gemeinsame[nms]? (?:projekt|werk|fabrik|unternehmen|entwicklung|plattform)"
     r"|vereinbarung (?:mit|zwischen)|mit .{0,60}\bvereinbart|abkommen (?:mit|zwischen)"
     r"|joint venture|gemeinschaftsunternehmen|liefervertrag|liefervereinbarung|rahmenvertrag"
     r"|lizenzabkommen|lizenzvertrag|(?:vertrag|verträge) mit\b|(?:als|neue[rn]?) partner\b"
     r"|\bpartner (?:ist|sind|war|waren|wird)\b"
-    # An agreement signed, whatever it is about: "mit dem Stahlkonzern Thyssenkrupp eine
-    # Vereinbarung über ... unterzeichnet".
+    # An agreement signed with someone, whatever it is about: "mit dem Stahlkonzern
+    # Thyssenkrupp eine Vereinbarung über ... unterzeichnet" ("hat mehrere Verträge
+    # unterzeichnet" names no partner: orders from customers).
+    r"|\bmit\b.{0,80}(?:vereinbarung|abkommen|vertrag|verträge|absichtserklärung"
+    r"|kooperationsvertrag)\w* .{0,80}\b(?:unterzeichnet|unterschrieben|geschlossen|abgeschlossen"
+    r"|unterzeichnen|getroffen|besiegelt)\b"
     r"|(?:vereinbarung|abkommen|vertrag|verträge|absichtserklärung|kooperationsvertrag)\w*"
-    r" .{0,80}\b(?:unterzeichnet|unterschrieben|geschlossen|abgeschlossen|unterzeichnen"
-    r"|getroffen|besiegelt)\b"
+    r" (?:mit|zwischen)\b.{0,80}\b(?:unterzeichnet|unterschrieben|geschlossen|abgeschlossen"
+    r"|unterzeichnen|getroffen|besiegelt)\b"
 )
 # What a company launches, as a noun that may head a compound ("Sprachmodell", "KI-App").
 _PRODUCT_NOUN = (
@@ -109,7 +115,9 @@ _LAUNCH = (
     r"|(?:bringt|bringen|brachte) .{0,60}\bin den handel"
     r"|in die (?:läden|regale|geschäfte)|premiere|freigeschaltet|schalte\w* .{0,60}\bfrei\b"
     r"|ab sofort (?:erhältlich|verfügbar|im handel|bestellbar|zu haben)|verkauf\w* ab sofort"
-    r"|(?:kann|können) .{0,60}\b(?:bestellen|vorbestellen)\b|bestellbar|vorbestell"
+    # ("mehr als 70.000 Vorbestellungen eingegangen" measures demand, launches nothing.)
+    r"|(?:kann|können) .{0,60}\b(?:bestellen|vorbestellen)\b|bestellbar"
+    r"|vorbestellungen (?:starten|beginnen|laufen|sind möglich)|vorbestellungen .{0,20}entgegen"
     # (An announcement alone, "kündigte an, die Fahrzeuge ... anzubieten", needs a product.)
     r"|(?:startet|startete|gestartet|veröffentlicht\w*|präsentiert\w*)"
     rf" .{{0,60}}{_PRODUCT_NOUN}"
@@ -154,7 +162,9 @@ _STAKE = (
     r"|zeichne\w* .{0,60}\baktien\b|\bprozent (?:an|der|des|am)\b.{0,60}\b(?:gekauft|erworben"
     r"|gesichert|übernommen)\b|sicher\w* sich .{0,30}\bprozent (?:an|der|des|am)\b"
     r"|\bwird .{0,60}\b(?:größter |neuer |zweitgrößter )?(?:einzel|groß|anker)?aktionär\b"
-    r"|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|aktien im wert von [^.]{0,40}(?:gekauft|erworben)|stockt .{0,40}\bauf\b|einstieg (?:bei|der|des)\b"
+    r"|aktien (?:\w+ ){0,2}(?:erwerben|erworben)|aktien im wert von [^.]{0,40}(?:gekauft|erworben)"
+    # "stockt bei T-Mobile US auf" ("stockt sein Geschäft in den USA auf" is no stake).
+    r"|\bstock\w* (?:\w+ ){0,2}(?:bei|beim|an der|am)\b.{0,40}\bauf\b|einstieg (?:bei|der|des)\b"
     r"|steigt .{0,50}\b(?:bei|beim) [\w.-]+(?: \w+)? ein\b|eingestiegen"
     r"|(?:hat|hatte) sich .{0,80}\bbeteiligt|beteiligte sich"
 )
@@ -261,6 +271,14 @@ _MORE_TRIGGERS: dict[str, list[str]] = {
         r"|hochfahr|hochgefahren|aufstock)",
         r"\bbetr(?:itt|eten|at|aten)\b .{0,40}\bmarkt\b|\bdehnt .{0,60}\baus\b|ausgedehnt"
         r"|(?:baut|errichtet|plant) .{0,60}(?:campus|\bhub\b|logistikzentrum|forschungszentrum)",
+        # A site opened ("hat in Brevik die erste Anlage zur Abscheidung ... eröffnet",
+        # "eröffnet seine ersten Verkaufsräume in Dubai"), more to be built, a business
+        # grown by buying ("stockt sein Geschäft in den USA auf").
+        r"\b(?:anlage|werk|fabrik|standort|filiale|showroom|verkaufsräume|verkaufsraum"
+        r"|niederlassung|rechenzentrum|zentrum|hub)\w*\b[^.]{0,100}\b(?:eröffnet|eingeweiht"
+        r"|in betrieb genommen)\b|\beröffne\w* .{0,40}(?:verkaufsr|showroom|\banlagen?\b)",
+        r"\bweitere [\w-]*(?:anlagen|werke|fabriken|standorte|filialen)\b.{0,80}\b(?:bauen|errichten"
+        r"|eröffnen)\b|\bstock\w* .{0,30}(?:geschäft|präsenz|kapazität)\w* .{0,30}\bauf\b",
     ],
 }
 # Types read from word families that must all occur in the sentence: money put into
@@ -338,6 +356,8 @@ _POST_TAKEN = (
     r"\b(?:übernimmt|übernahm|übernehmen|übernommen)\b.{0,60}(?:vorsitz|\bamt\b|posten|leitung"
     r"|führung|\bruder\b|verantwortung|\baufgaben?\b|\bspitze\b|\bmandat\b)"
 )
+# "Organisch, also ohne Zukäufe und Währungseffekte, ...": growth with deals left out.
+_WITHOUT_DEALS = r"\b(?:ohne|bereinigt um) (?:\w+ )?(?:zukäufe|übernahmen|akquisitionen)"
 # "übernimmt ... ein Aktienpaket von 29 Prozent": taking over a stake, not a company.
 _STAKE_TAKEN = (
     r"\b(?:übernimmt|übernahm|übernehmen|kauft|kaufte|erwirbt|erwarb)\b.{0,60}"
@@ -350,8 +370,12 @@ _NEGATION_AFTER = r"[^.,;:]{0,40}\b(?:nicht|nie|keine?)\b"
 _NEGATION_BEFORE = r"\b(?:keine?|kein[e]?n)\s+(?:\w+\s+){0,1}"
 # "BMW dementierte Berichte über eine Fusion", "Henkel schließt Zukäufe aus", "Von einer
 # Abspaltung hält der Vorstand nichts": denied or ruled out, no event.
+# A deal only reported or rumoured ("Medienberichten zufolge ...", "Spekulationen, wonach
+# ...") is no event either, until the companies confirm it.
 _DENIED = (
     r"dementier|\bschließ\w* .{0,60}\baus\b|ausgeschlossen|\bnichts von\b|\bhält .{0,40}\bnichts\b"
+    r"|\b(?:medienberichten|berichten|insidern|kreisen|insiderkreisen) zufolge\b|\bgerüchte"
+    r"|\bspekulationen\b|\bangeblich\b|\bunbestätigt"
 )
 # "Microsoft hatte die Übernahme ... bereits 2023 abgeschlossen", "Die Kooperation hatte
 # Tesla schon vor zehn Jahren begonnen": done before, in the pluperfect, recalled.
@@ -453,7 +477,7 @@ def _fires(name: str, pattern: str) -> pl.Expr:
             # "Marketingkampagne für KI-App Qwen gestartet": the campaign starts, not the app.
             voids.extend([_DELIVERED, r"kampagne"])
         if name == "merger_acquisition":
-            voids.extend([_STAKE_TAKEN, _DEAL_RECALLED, _POST_TAKEN])
+            voids.extend([_STAKE_TAKEN, _DEAL_RECALLED, _POST_TAKEN, _WITHOUT_DEALS])
         if name == "earnings_release":
             voids.append(_RESULTS_RECALLED)
         voids.append(_DENIED)

@@ -40,7 +40,7 @@ def _topic(pattern: str) -> pl.Expr:
 
 # Nouns that name what a figure measures; a clause holding one is the figure's topic.
 _TOPIC_WORDS = (
-    r"umsatz|umsätze|erlös|erträge|einnahmen|gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|"
+    r"umsatz|umsätze|erlös|(?:^|[^v])erträge|einnahmen|gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|"
     r"rote[n]? zahlen|fehlbetrag|defizit|abschreibung|wertberichtigung|wertminderung|vertragsverpflichtung|"
     r"marge|rendite|kosten|belastung|vergleich|absatz|auslieferung|nutzer|kunden|abonnenten|"
     r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
@@ -147,14 +147,14 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         # "Cloud-Umsatz", "Umsatz mit Smartphones", "Umsatz im Rechenzentrumsgeschäft",
         # "Sparte": a part of the business grew.
         ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
-        ("revenue_growth", change & (_topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz") | organic)),
+        ("revenue_growth", change & (_topic(r"umsatz|umsätze|erlös|(?:^|[^v])erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz") | organic)),
         ("profit_growth", change & _topic(_PROFIT)),
         ("units_growth", change & _topic(_UNITS)),
         ("segment_growth", change & _topic(_GROWTH)),
         ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\b(?:wert|bewertet)\b")),
         ("buyback", scaled_money & _topic(r"rückkauf|zurückkauf|zurückgekauft|kauft\w* .{0,60}\bzurück\b")),
         ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge|bestellungen|auftragsvolumen|auftragsbuch|vertragsverpflichtung")),
-        ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
+        ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|(?:^|[^v])erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
         ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
         ("deal_value", scaled_money & (_topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis") | bought_whole | sold_for) & ~taken_stake & ~deal_recalled),
         ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt|aktien im wert|aktienpaket")),
@@ -241,16 +241,19 @@ def signed_change() -> pl.Expr:
     before = pl.col("_cb")
     after = pl.col("_ca")
     near_after = after.str.slice(0, 45)
+    first_after = near_after.str.extract(
+        f"({asciify_pattern(_FALL_AFTER)}|{asciify_pattern(_RISE_AFTER)})", 1
+    )
     direction = before.str.extract(asciify_pattern(rf"(?s).*({_FALL}|{_RISE})"), 1)
     falling_before = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
     noun = direction.str.contains(asciify_pattern(_CHANGE_NOUN)).fill_null(False)
     level = before.str.contains(r"\bauf\s*$") & ~noun
     separable = before.str.contains(_SEPARABLE_FALL) & after.str.contains(_SEPARABLE_PARTICLE)
     falls = (
-        pl.when(near_after.str.contains(asciify_pattern(_FALL_AFTER)))
-        .then(True)
-        .when(near_after.str.contains(asciify_pattern(_RISE_AFTER)))
-        .then(False)
+        # The first direction word after the figure decides: "gut 6 Prozent zugelegt und damit
+        # schwächer abgeschnitten als der Nasdaq" rose.
+        pl.when(first_after.is_not_null())
+        .then(first_after.str.contains(f"^(?:{asciify_pattern(_FALL_AFTER)})$"))
         .when(level)
         .then(False)
         .when(direction.is_not_null())
