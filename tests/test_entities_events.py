@@ -561,3 +561,27 @@ def test_event_wordings_first_met_in_held_out_v9() -> None:
         ("built_up", "expansion"),
         ("stake_up", "stake_purchase"),
     }
+
+
+def test_entities_first_met_in_held_out_v9() -> None:
+    body = (
+        "Vorstandschef Dominik von Achten will weitere Anlagen bauen. "
+        "Für das Quartal stellt Qualcomm-Chef Cristiano Amon Erlöse von 12 Milliarden Dollar "
+        "in Aussicht. "
+        "Für die Haarpflegemarke Schwarzkopf wirbt Henkel neu. "
+        "Intel liefert die Prozessorgeneration Panther Lake aus. "
+        "Hoffnungen ruhen auf dem Geländewagen i6, sagte Firmengründer Li Xiang. "
+        "Die Hannover Rück klagt in Delaware."
+    )
+    found = _entities_of(body)
+    assert found >= {
+        ("person", "Dominik von Achten"),
+        ("person", "Cristiano Amon"),
+        ("person", "Li Xiang"),
+        ("product", "Schwarzkopf"),
+        ("product", "Panther Lake"),
+        ("product", "i6"),
+        ("place", "Delaware"),
+    }
+    # "Erlöse" starts the object; Hannover is part of the company's name.
+    assert not found & {("person", "Cristiano Amon Erlöse"), ("place", "Hannover")}

@@ -26,9 +26,18 @@ ROLES = [
     "Technikchef", "Gründer", "Mitgründer", "Präsident", "Präsidentin", "Vorstand",
     "Vorstandsvorsitzende", "Vorstandsvorsitzender", "Aufsichtsratschef", "Analyst",
     "Analystin", "Fondsmanager", "Fondsmanagerin", "Chefin", "Gründerin", "Konzernchefin",
-    "Vorstandschefin", "Firmenchefin", "Finanzchefin", "Aufsichtsratschefin",
+    "Vorstandschefin", "Firmenchefin", "Finanzchefin", "Aufsichtsratschefin", "Firmengründer",
+    "Firmengründerin", "Unternehmensgründer", "Co-Chef", "Co-Chefin",
 ]  # fmt: skip
-PERSON = rf"\b(?P<role>{alternation(ROLES)})\s+(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})"
+# "Dominik von Achten", "Ursula von der Leyen": a particle before the surname.
+_PARTICLE = r"(?:von der|van der|von|van|de|zu|da|di)\s+"
+PERSON = (
+    rf"\b(?P<role>{alternation(ROLES)})\s+"
+    rf"(?P<name>{_NAME}(?:\s+{_PARTICLE}{_NAME}|(?:\s+{_NAME}){{1,2}}))"
+)
+# "stellt Qualcomm-Chef Cristiano Amon Erlöse ... in Aussicht": a third capitalized word
+# with a German noun's ending starts the object, it is no part of the name.
+_NOUN_AFTER_NAME = r"^([A-ZÄÖÜ]\S*\s[A-ZÄÖÜ]\S*)\s[A-ZÄÖÜ][a-zäöüß]+(?:e|en|ung|ungen|heit|keit|schaft|nisse|ion|ionen)$"
 # People named without a role ("eine Kampagne mit Lionel Messi", "Elon Musk kündigte an"):
 # a first name stock news meets, then a capitalized surname. Names that are companies
 # ("Hugo Boss") are dropped against the gazetteer.
@@ -55,8 +64,12 @@ PRODUCT_NOUNS = [
     "Abnehmspritze", "Assistent", "KI-Assistent", "Brille", "Marke", "Auslandsmarke",
     "Eigenmarke", "Chipgeneration", "Generation", "Prozessor", "Unkrautvernichter",
     "Pflanzenschutzmittel", "Mittel", "Präparat", "Impfstoff", "Spiel", "Serie", "SUV",
-    "Limousine", "Modellreihe", "Flugzeug", "Jet", "Gerät", "Testsystem",
+    "Limousine", "Modellreihe", "Flugzeug", "Jet", "Gerät", "Testsystem", "Geländewagen",
+    "Sportwagen", "Kleinwagen", "Kompaktwagen", "Pick-up", "Transporter",
 ]  # fmt: skip
+# Compounds ending in a product noun: "Haarpflegemarke Schwarzkopf", "Prozessorgeneration
+# Panther Lake" ("Fondsplattform Allfunds" names a company: no -plattform).
+_PRODUCT_COMPOUND = r"\b[A-ZÄÖÜ][a-zäöüß]+(?:marke|generation|prozessor|prozessoren)"
 # Plural and dative forms: "den Medikamenten Nubeqa und Kerendia".
 _PRODUCT_NOUN = rf"\b(?:{alternation(PRODUCT_NOUNS)})(?:e|en|n|s)?"
 _MODEL_NAME = r"[A-Za-z][A-Za-z]*[0-9][\w.-]*|[A-Z][a-z]+[A-Z][\w-]*"
@@ -65,11 +78,13 @@ _MODEL_NAME = r"[A-Za-z][A-Za-z]*[0-9][\w.-]*|[A-Z][a-z]+[A-Z][\w-]*"
 PRODUCT_TAILS = [
     "Go", "Things", "Store", "Pro", "Max", "Ultra", "Plus", "Mini", "Air", "One", "Maps",
     "Pay", "Music", "Prime", "Studio", "Code", "Vision", "Play", "Search", "Drive", "Office",
-    "Teams", "Chat", "Assistant", "Watch", "Cloud", "Mode", "Lens", "Vault", "Home",
+    "Teams", "Chat", "Assistant", "Watch", "Cloud", "Mode", "Lens", "Vault", "Home", "Lake",
 ]  # fmt: skip
 # A one-digit version is part of the name ("KI-Modell Gemini 3"); a year or amount is not.
+# A lowercase model name carries a digit ("der Geländewagen i6", "das Modell iX3").
 _PRODUCT_NAME = (
-    rf"[A-Z][\w.-]*(?:\s(?:{_MODEL_NAME}|[0-9](?:\.[0-9])?\b|(?:{alternation(PRODUCT_TAILS)})\b))?"
+    rf"(?:[A-Z][\w.-]*|[a-z][A-Za-z]?[0-9][\w.-]*)"
+    rf"(?:\s(?:{_MODEL_NAME}|[0-9](?:\.[0-9])?\b|(?:{alternation(PRODUCT_TAILS)})\b))?"
 )
 # Short model names in capitals after "neue"/"elektrische" ("der elektrische CLA"), and
 # brand-like names before "-Entwickler"/"-Macher" ("der ChatGPT-Entwickler").
@@ -86,7 +101,7 @@ _NOT_MODELS = {
 }  # fmt: skip
 PRODUCT = (
     rf"\b(?P<phrase>{alternation(KNOWN_PRODUCT_PHRASES)})\b"
-    rf"|{_PRODUCT_NOUN}\s+(?P<product>{_PRODUCT_NAME})"
+    rf"|(?:{_PRODUCT_NOUN}|{_PRODUCT_COMPOUND})\s+(?P<product>{_PRODUCT_NAME})"
     rf"|\b(?P<model>(?:iPhone|Pixel|Galaxy|Model|GPT|Gemini|Claude|Llama|Qwen|DeepSeek)"
     rf"[- ]?[0-9][\w.-]*)"
     # "des neuen SUV YU7": the product noun names its product, it is no model itself.
@@ -145,6 +160,13 @@ PLACES = [
     "Tel Aviv", "Istanbul", "Kairo", "Johannesburg", "São Paulo", "Rio de Janeiro",
     "Buenos Aires", "Mexiko-Stadt", "Monterrey", "Vancouver", "Montreal", "Cupertino",
     "Redmond", "Santa Clara", "Palo Alto", "Mountain View", "Menlo Park", "New Mexico",
+    # The other US states and large US cities; regions of Asia.
+    "Alaska", "Arkansas", "Connecticut", "Delaware", "Hawaii", "Idaho", "Iowa", "Kansas",
+    "Maryland", "Mississippi", "Montana", "Nebraska", "New Hampshire", "North Dakota",
+    "Oklahoma", "Rhode Island", "South Dakota", "Vermont", "West Virginia", "Wyoming",
+    "Cleveland", "Pittsburgh", "Baltimore", "Nashville", "Charlotte", "Indianapolis",
+    "Minneapolis", "Salt Lake City", "St. Louis", "Orlando", "Tampa", "Sacramento",
+    "Cincinnati", "Zentralasien", "Mittelasien", "Ostasien", "Mittlerer Osten",
 ]  # fmt: skip
 PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b(?P<dash>-)?"
 
@@ -227,7 +249,10 @@ def extract_entities(
     people = _spans(sentences, PERSON, keep).with_columns(pl.lit("person").alias("entity_type"))
     # The name alone is the evidence: shift the span past the role.
     people = people.with_columns(
-        (pl.col("char_end") - pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_start")
+        (pl.col("char_end") - pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_start"),
+        pl.col("name").str.replace(_NOUN_AFTER_NAME, "${1}"),
+    ).with_columns(
+        (pl.col("char_start") + pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_end")
     )
     # Without a role: the same person named with one is found by both patterns; the
     # role-less copy goes (see the dedup at the end).

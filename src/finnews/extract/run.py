@@ -192,6 +192,20 @@ def _entity_companies(entities: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.Lazy
     owner = _named_before(
         entities.filter(pl.col("entity_type").is_in(["person", "product"])), "entity_id", mentions
     )
+    # "Hannover Rück": a place inside a company's name is no mention of the place.
+    in_a_name = (
+        entities.filter(pl.col("entity_type") == "place")
+        .join(
+            mentions.select(
+                "article_id", "sentence_idx", pl.col("char_start").alias("_m_start"),
+                pl.col("char_end").alias("_m_end"),
+            ),
+            on=["article_id", "sentence_idx"],
+        )
+        .filter((pl.col("_m_start") <= pl.col("char_start")) & (pl.col("char_end") <= pl.col("_m_end")))
+        .select("entity_id")
+    )  # fmt: skip
+    entities = entities.join(in_a_name, on="entity_id", how="anti")
     return entities.join(owner, on="entity_id", how="left").select(
         "entity_id", "article_id", "sentence_idx", "char_start", "char_end", "entity_type",
         "name", "role", "company_id", pl.col("text").alias("evidence"),
