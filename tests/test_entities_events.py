@@ -585,3 +585,26 @@ def test_entities_first_met_in_held_out_v9() -> None:
     }
     # "Erlöse" starts the object; Hannover is part of the company's name.
     assert not found & {("person", "Cristiano Amon Erlöse"), ("place", "Hannover")}
+
+
+def test_event_wordings_first_met_in_held_out_v10() -> None:
+    """Background regulation and older sanctions are no events, a price laid on the table is
+    no investment; a game released, a studio built up abroad and money spent on plants are."""
+    bodies = {
+        "despite": "Der Auftragsfertiger SMIC kommt trotz der US-Exportbeschränkungen gut voran.",
+        "sanctioned": "Im Oktober hatte das US-Handelsministerium weitere chinesische Firmen auf "
+        "seine Sanktionsliste gesetzt.",
+        "paid": "Der wiederkehrende Umsatz der Sparte aus Agentforce und Data Cloud von "
+        "Salesforce wuchs auf knapp 1,4 Milliarden Dollar.",
+        "game": "NetEase hat sein Open-World-Rollenspiel Where Winds Meet auch außerhalb Chinas "
+        "veröffentlicht.",
+        "studio": "Dafür baut NetEase sein Studio in Montreal aus.",
+        "spent": "Mercedes-Benz gibt in den kommenden fünf Jahren 14 Milliarden Euro für seine "
+        "Werke aus.",
+    }
+    events = extract_texts(bodies, datetime.date(2025, 11, 20)).events
+    assert set(events.select("article_id", "event_type").iter_rows()) == {
+        ("game", "product_launch"),
+        ("studio", "expansion"),
+        ("spent", "investment"),
+    }

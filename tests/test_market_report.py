@@ -24,6 +24,12 @@ OTHERS = {
     "year": "Bis Ende 2026 sollen Kunden von Li Auto in acht Ländern bestellen können.",
     "some": "Das Projekt von Heidelberg Materials kostete mehrere hundert Millionen Euro.",
     "rsi": "Die SAP-Aktie fiel auf 201 Euro. Der RSI liegt bei 38 Punkten.",
+    "wall_street": "Der Nasdaq 100 gewann 1,3 Prozent auf 25.862 Punkte. Am Ölmarkt fiel der "
+    "Preis für ein Barrel der Nordseesorte Brent um 1,1 Prozent auf 63,80 Dollar.",
+    "segments": "Während die Marke Nivea von Beiersdorf um 3,9 Prozent zulegte, brachen die "
+    "Erlöse der Luxusmarke La Prairie um 9,3 Prozent ein. Im Klebstoffgeschäft ging der "
+    "Umsatz um 0,6 Prozent zurück. Das Spielegeschäft legte um gut 11 Prozent zu, getragen "
+    "vom Titel Marvel Rivals.",
 }
 
 
@@ -72,3 +78,27 @@ def test_years_and_vague_magnitudes_are_no_numbers(figures: pl.DataFrame) -> Non
         ("201 Euro", "share_price"),
         ("38", "rsi"),
     ]
+
+
+def test_index_moves_and_commodity_prices_belong_to_no_company(figures: pl.DataFrame) -> None:
+    assert _rows(figures, "wall_street") == sorted(
+        [
+            ("1,3 Prozent", 1.3, "percent", "price_change", None),
+            ("25.862 Punkte", 25862.0, "index_points", "macro_indicator", None),
+            ("1,1 Prozent", -1.1, "percent", "macro_indicator", None),
+            ("63,80 Dollar", 63.8, "USD", "macro_indicator", None),
+        ],
+        key=str,
+    )  # ("ein Barrel" is no count of one.)
+
+
+def test_brands_and_businesses_grow_as_segments(figures: pl.DataFrame) -> None:
+    assert [(r[0], r[1], r[3]) for r in _rows(figures, "segments")] == sorted(
+        [
+            ("3,9 Prozent", 3.9, "segment_growth"),
+            ("9,3 Prozent", -9.3, "segment_growth"),
+            ("0,6 Prozent", -0.6, "segment_growth"),
+            ("gut 11 Prozent", 11.0, "segment_growth"),
+        ],
+        key=str,
+    )

@@ -101,6 +101,12 @@ _PRODUCT_NOUN = (
     r"|chip|prozessor|fahrzeug|auto|suv|limousine|medikament|software|dienst|plattform|nachfolger"
     r"|version|generation|gerät)(?:e|s|en|n|er|es)?(?:[\s.,;:!?\"]|$)"
 )
+# A game by its kind ("Open-World-Rollenspiel", "Videospiel"), not any compound of Spiel
+# ("bei den Olympischen Winterspielen").
+_GAME = (
+    r"\b(?:[\w-]*(?:rollen|video|computer|handy|mobil|online|strategie|action|mehrspieler)-?)?"
+    r"(?:spiel|game)(?:e|s|en)?\b"
+)
 _LAUNCH = (
     r"stellte .{0,80}\bvor\b|stellt .{0,80}\bvor\b|vorgestellt|auf den markt|enthüllt"
     r"|präsentiert\w* .{0,60}(?:neue|modell|produkt|app|tool|smartphone|chip|fahrzeug|version"
@@ -116,7 +122,7 @@ _LAUNCH = (
     r"|in die (?:läden|regale|geschäfte)|premiere|freigeschaltet|schalte\w* .{0,60}\bfrei\b"
     r"|ab sofort (?:erhältlich|verfügbar|im handel|bestellbar|zu haben)|verkauf\w* ab sofort"
     # ("mehr als 70.000 Vorbestellungen eingegangen" measures demand, launches nothing.)
-    r"|(?:kann|können) .{0,60}\b(?:bestellen|vorbestellen)\b|bestellbar"
+    r"|(?:kann|können) .{0,60}\b(?:bestellen|vorbestellen|herunterladen|downloaden)\b|bestellbar"
     r"|vorbestellungen (?:starten|beginnen|laufen|sind möglich)|vorbestellungen .{0,20}entgegen"
     # (An announcement alone, "kündigte an, die Fahrzeuge ... anzubieten", needs a product.)
     r"|(?:startet|startete|gestartet|veröffentlicht\w*|präsentiert\w*)"
@@ -249,7 +255,8 @@ _EXPANSION = (
 # shape's bounded gaps blows up the regex automaton: 4 s instead of 0.03 s per pass).
 _PLACE_SHAPES: dict[str, str] = {
     "expansion": (
-        r"(?:baut|bauen|baute) .{0,40}(?:geschäft|präsenz|angebot) in (?:den |die )?[\w-]+"
+        r"(?:baut|bauen|baute) .{0,40}(?:geschäft|präsenz|angebot|studio|standort|büro|werk"
+        r"|niederlassung|fabrik) in (?:den |die )?[\w-]+"
         r" .{0,30}\baus\b"
         r"|\bauch in (?:den |die )?[\w-]+ (?:\w+ ){0,2}(?:anbieten|anzubieten|verkaufen"
         r"|zu verkaufen|starten|aktiv|vertreten|präsent)\b"
@@ -259,6 +266,11 @@ _PLACE_SHAPES: dict[str, str] = {
 # alternation, their bounded gaps overflow the regex engine's lazy DFA (expansion: 4.6 s
 # instead of 0.05 s over 280,000 sentences).
 _MORE_TRIGGERS: dict[str, list[str]] = {
+    # "hat sein Rollenspiel Where Winds Meet auch außerhalb Chinas veröffentlicht".
+    "product_launch": [
+        rf"(?:{_PRODUCT_NOUN}|{_GAME}).{{0,60}}\b(?:veröffentlicht|vorgestellt|präsentiert"
+        r"|eingeführt)\b"
+    ],
     "expansion": [
         # "startet in drei weiteren Ländern", "öffnet seinen ersten Showroom", "verdoppelt
         # die Munitionsproduktion", "betritt den deutschen Markt", "dehnt ... auf
@@ -288,8 +300,10 @@ _MORE_TRIGGERS: dict[str, list[str]] = {
 _MONEY = r"\b(?:milliarden?|mrd|millionen|mio|billionen?)\b"
 _SPEND = (
     r"\b(?:pumpt|pumpen|pumpte|buttert|buttern|steckt|stecken|steckte|fließen|fließt|flossen"
-    r"|in die hand|bereit|bereitstellen|bereitgestellt|ausgeben|aus|anlegen|budget|finanziert"
+    r"|in die hand|bereit|bereitstellen|bereitgestellt|ausgeben|anlegen|budget|finanziert"
     r"|finanzieren|aufwenden|aufgewendet|mobilisiert|mobilisieren)\b"
+    # "gibt 5 Milliarden für ... aus" (not "die Sparte aus Agentforce").
+    r"|\b(?:gibt|geben|gab|gaben)\b.{0,100}\baus\b"
 )
 _SPENT_ON = (
     rf"{_FACILITIES}|\bbau\b|glasfaser|erneuerbare|rechenzentr|\bcloud|\bki\b|ki-|chipfabrik"
@@ -381,7 +395,8 @@ _DENIED = (
 # Tesla schon vor zehn Jahren begonnen": done before, in the pluperfect, recalled.
 _DONE_BEFORE = (
     r"\bhatten? .{0,80}\b(?:abgeschlossen|begonnen|vereinbart|übernommen|gekauft|erworben"
-    r"|unterzeichnet|eröffnet|gestartet|gebracht|vorgestellt|präsentiert|eingeführt|bestellt)\b"
+    r"|unterzeichnet|eröffnet|gestartet|gebracht|vorgestellt|präsentiert|eingeführt|bestellt"
+    r"|gesetzt|verhängt|untersagt|verboten|eingeleitet|genehmigt)\b"
 )
 # "bei der Übernahme im Jahr 2010": a past event recalled, not news.
 _PAST = r"[^.]{0,25}\b(?:im jahr (?:19|20)\d\d|vor (?:\w+ )?jahren)"
@@ -468,7 +483,13 @@ def _fires(name: str, pattern: str) -> pl.Expr:
         trigger = f"(?:{found})"
         # One pass per way of voiding: joined into one alternation, the trigger's three copies
         # overflow the regex engine's lazy DFA (expansion: 14 s per pass instead of 0.1 s).
-        voids = [f"{trigger}{_NEGATION_AFTER}", f"{_NEGATION_BEFORE}{trigger}", f"{trigger}{_PAST}"]
+        voids = [
+            f"{trigger}{_NEGATION_AFTER}",
+            f"{_NEGATION_BEFORE}{trigger}",
+            f"{trigger}{_PAST}",
+            # "kommt trotz der US-Exportbeschränkungen gut voran": background, no event.
+            rf"\btrotz (?:der |des |dem |den |aller )?[\w-]*{trigger}",
+        ]
         if name == "stake_purchase":
             voids.append(_NOT_A_STAKE)
         if name == "merger_acquisition" and column == "_frame":

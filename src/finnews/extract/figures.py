@@ -21,6 +21,10 @@ _PRICE_MOVE = (
 # Direction words before a change: the last one in front of the figure sets its sign.
 _FALL = r"sackt|minus|verlust|verlor|verliert|verloren|\bfiel|\bfällt|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
 _RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
+# Indices and commodities move like shares: "Der Nasdaq 100 gewann 1,3 Prozent", "fiel der
+# Preis für ein Barrel der Nordseesorte Brent um 1,1 Prozent".
+_INDEX_WORDS = r"\b(?:dax|mdax|sdax|tecdax|leitindex|dow jones|nasdaq|s&p 500|hang seng|euro stoxx|nikkei|index)\b"
+_COMMODITY = r"\b(?:barrel|ölpreis|brent|wti|feinunze|goldpreis|gaspreis|kupferpreis)"
 # A window makes a percentage a price change even when the share is not named in the sentence.
 _PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von|seit (?:ihrem|seinem|dem) (?:rekordhoch|allzeithoch|jahreshoch|hoch))"
 _GROWTH = r"(wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger|kletter|sank|sinkt|rückgang|erhöht)"
@@ -44,7 +48,7 @@ _TOPIC_WORDS = (
     r"rote[n]? zahlen|fehlbetrag|defizit|abschreibung|wertberichtigung|wertminderung|vertragsverpflichtung|"
     r"marge|rendite|kosten|belastung|vergleich|absatz|auslieferung|nutzer|kunden|abonnenten|"
     r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
-    r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier"
+    r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier|[a-z]geschäft\b"
 )
 # Qualifiers between a preposition and its figure, on the lower-cased shadow.
 _QUALIFIED = r"(?:\s+(?:rund|gut|knapp|uber|mehr als|fast|etwa|circa|bis zu|insgesamt|zusammen|umgerechnet))*"
@@ -68,8 +72,8 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     noun = pl.col("count_noun").fill_null("").str.to_lowercase()
     # A price move needs the share named in the figure's clause, or in the sentence when the
     # clause names no other measure ("Die T-Aktie schloss bei 27,92 Euro, ein Minus von ...").
-    share_move = _has(_SHARE_WORDS) & _has(_PRICE_MOVE)
-    clause_share = _topic(_SHARE_WORDS)
+    share_move = (_has(_SHARE_WORDS) | _has(_INDEX_WORDS)) & _has(_PRICE_MOVE)
+    clause_share = _topic(_SHARE_WORDS) | _topic(_INDEX_WORDS)
     price_move = change & (
         (share_move & (clause_share | ~pl.col("clause_has_topic"))) | _topic(_PRICE_WINDOW)
     )
@@ -105,7 +109,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     # Umsatz ...") or after "dort" naming a market ("der chinesische Markt: Dort sank ...").
     segment_referred = pl.col("_antecedent").str.contains(
         r"sparte|segment|geschaft|bereich|division|tochter|markt|region"
-    ).fill_null(False) | pl.col("_cb").str.contains(r"^\s*dort\b")
+    ).fill_null(False) | pl.col("_cb").str.contains(r"^\s*(?:dort|wo)\b")
     # "hält rund 10 Prozent der Anteile", "erwirbt knapp 3 Prozent der Anteile", "ein
     # Aktienpaket von 29 Prozent", "Beteiligung ... auf rund 29 Prozent ausgebaut": the part
     # of a company held or bought, not a share of some other whole.
@@ -132,6 +136,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("macro_indicator", kind == "index_points"),
         ("stake_share", stake_share),
         ("other", share_of),
+        ("macro_indicator", (pct | unscaled_money) & _has(_COMMODITY)),
         ("dividend", unscaled_money & _has(r"dividende|ausschüttung")),
         # Earnings per share are profit, not a price paid per share.
         ("profit", unscaled_money & _has(r"(?:gewinn|ergebnis|verlust) (?:je|pro) aktie|\beps\b")),
@@ -146,7 +151,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("segment_growth", change & segment_referred & _topic(r"umsatz|umsätze|erlös")),
         # "Cloud-Umsatz", "Umsatz mit Smartphones", "Umsatz im Rechenzentrumsgeschäft",
         # "Sparte": a part of the business grew.
-        ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
+        ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|\bmarke\b|[a-z]marke\b|[a-z]geschäft\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
         ("revenue_growth", change & (_topic(r"umsatz|umsätze|erlös|(?:^|[^v])erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz") | organic)),
         ("profit_growth", change & _topic(_PROFIT)),
         ("units_growth", change & _topic(_UNITS)),
@@ -162,6 +167,9 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("profit", scaled_money & _topic(_PROFIT)),
         ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|abschreibung|wertberichtigung|wertminderung|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche|(?:muss|musste|müssen|mussten) [^.]{0,80}\bzahlen\b")),
         ("revenue", scaled_money & grown_to),
+        # "hob den Ausblick auf bis zu 41,5 Milliarden Dollar an": an outlook in money with
+        # no measure named is one for revenue.
+        ("revenue", scaled_money & _topic(r"ausblick|prognose|umsatzziel")),
         ("order_backlog", count & noun.str.contains("bestellung|auftr")),
         ("users", count & (noun.str.contains("nutzer|kunden|abonnenten|spieler") | (noun == "") & _topic("nutzer|kunden|abonnenten|spieler") | noun.is_in(["menschen", "personen"]) & _has(r"\bnutz|\bapp\b|plattform"))),
         ("downloads", count & noun.str.contains("download")),
@@ -220,8 +228,8 @@ _FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|eingebrochen|gesun
 _RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus|fester|freundlicher)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
 # closing the clause.
-_SEPARABLE_FALL = r"\b(?:gab|gaben|gibt|geben|brach|brachen|bricht)\b"
-_SEPARABLE_PARTICLE = r"\b(?:nach|ab|ein)\s*(?:[.!?]|\bund\b|\boder\b|$)"
+_SEPARABLE_FALL = r"\b(?:gab|gaben|gibt|geben|brach|brachen|bricht|ging|gingen|geht|gehen)\b"
+_SEPARABLE_PARTICLE = r"\b(?:nach|ab|ein|zurück)\s*(?:[.!?]|\bund\b|\boder\b|$)"
 # A change noun before "auf" sizes the change ("summiert sich das Minus auf 8 Prozent");
 # after a verb, "auf" introduces the new level ("sank um 1 Prozent auf 5 Prozent").
 _CHANGE_NOUN = (
@@ -248,7 +256,9 @@ def signed_change() -> pl.Expr:
     falling_before = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
     noun = direction.str.contains(asciify_pattern(_CHANGE_NOUN)).fill_null(False)
     level = before.str.contains(r"\bauf\s*$") & ~noun
-    separable = before.str.contains(_SEPARABLE_FALL) & after.str.contains(_SEPARABLE_PARTICLE)
+    separable = before.str.contains(_SEPARABLE_FALL) & after.str.contains(
+        asciify_pattern(_SEPARABLE_PARTICLE)
+    )
     falls = (
         # The first direction word after the figure decides: "gut 6 Prozent zugelegt und damit
         # schwächer abgeschnitten als der Nasdaq" rose.
@@ -292,9 +302,13 @@ _ELIDED = r"^\s*(?:und\s+)?[\w.&-]+(?:\s+[\w.&-]+){0,2}\s*$"
 def elided_sign() -> pl.Expr:
     """The sign of a percentage whose clause has no verb, from the sentence's figure before."""
     pct = pl.col("kind").is_in(["percent", "percentage_points"])
-    sentence = ["article_id", "sentence_idx"]
-    before = pl.col("value").shift(1).over(sentence, order_by="char_start")
-    before_pct = pct.shift(1).over(sentence, order_by="char_start").fill_null(False)
+    # Figures arrive in text order within each sentence (find_spans keeps match order), so
+    # the row before is the figure before when it is in the same sentence: no window sort.
+    same = (pl.col("article_id").shift(1) == pl.col("article_id")) & (
+        pl.col("sentence_idx").shift(1) == pl.col("sentence_idx")
+    )
+    before = pl.col("value").shift(1)
+    before_pct = (same & pct.shift(1)).fill_null(False)
     words = pl.col("_cb").str.contains(_ELIDED) & pl.col("_ca").str.contains(r"^\s*[.!?]?\s*$")
     direction = pl.col("_cb").str.contains(asciify_pattern(f"{_FALL}|{_RISE}"))
     fell = pct & before_pct & words & ~direction & (before < 0)
@@ -384,10 +398,14 @@ def _not_a_figure() -> pl.Expr:
         )
     )
     some = number.is_in(["hundert", "tausend"]) & before.str.contains(_SOME_BEFORE)
+    # "für ein Barrel": an article, not the number one (unless scaled: "eine Milliarde").
+    article = (
+        number.is_in(["ein", "eine", "einen", "einem", "einer"]) & pl.col("scale_factor").is_null()
+    )
     rsi = (pl.col("kind") == "index_points") & pl.col("shadow").str.contains(
         r"\bRSI\b|Relative[- ]St"
     )
-    return year | some | rsi
+    return year | some | rsi | article
 
 
 def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:

@@ -64,11 +64,13 @@ _GROUP_SUBJECT = asciify_pattern(
     r"\b(?:[a-z]+-)?(?:konzerne|unternehmen|firmen|rivalen|wettbewerber|konkurrenten)\b"
     r"(?: haben| investierten| steckten| gaben| wollen)|\bdie branche\b"
 )
-# "Der Dax schloss 0,4 Prozent tiefer bei 25.061 Punkten": an index's figures are no
-# company's.
+# "Der Dax schloss 0,4 Prozent tiefer bei 25.061 Punkten": an index's figures (and a
+# commodity's) are no company's.
 _INDEX_SUBJECT = asciify_pattern(
     r"\b(?:dax|mdax|sdax|tecdax|leitindex|nebenwerteindex|dow jones|dow\b|nasdaq|s&p 500"
-    r"|hang seng|euro stoxx|stoxx|nikkei|csi 300|msci)\b"
+    r"|hang seng|euro stoxx|stoxx|nikkei|csi 300|msci"
+    # and a commodity's: "fiel der Preis für ein Barrel der Nordseesorte Brent".
+    r"|barrel|ölpreis|brent|wti|feinunze|goldpreis|gaspreis)\b"
 )
 # A market's size is no company's figure, whoever estimates it: "Den Markt für
 # KI-Rechenzentren beziffert AMD auf eine Billion Dollar".
