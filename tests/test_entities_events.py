@@ -608,3 +608,29 @@ def test_event_wordings_first_met_in_held_out_v10() -> None:
         ("studio", "expansion"),
         ("spent", "investment"),
     }
+
+
+def test_a_valuation_of_the_company_bought_is_the_bidders_deal() -> None:
+    body = (
+        "JD.com bietet den Aktionären von Ceconomy 4,60 Euro je Aktie in bar. "
+        "Insgesamt wird Ceconomy damit mit rund 2,2 Milliarden Euro bewertet."
+    )
+    found = extract_texts({"bid": body}, datetime.date(2025, 7, 31))
+    deal = found.figures.filter(pl.col("metric_type") == "deal_value")
+    assert deal.select("surface", "company_id").rows() == [("rund 2,2 Milliarden Euro", "jd")]
+    events = found.events.filter(pl.col("event_type") == "merger_acquisition")
+    assert set(events.select("sentence_idx", "company_id", "counterpart_company_id").rows()) == {
+        (0, "jd", "ceconomy"),
+        (1, "jd", "ceconomy"),
+    }
+
+
+def test_a_weekday_in_the_perfect_is_the_one_before_publication() -> None:
+    body = (
+        "Für das Wartungsgeschäft hat MTU am Mittwoch in Nova Pazova ein neues Werk in "
+        "Betrieb genommen, in dem Bauteile repariert werden."
+    )
+    events = extract_texts({"mtu": body}, datetime.date(2025, 10, 30)).events  # a Thursday
+    assert events.select("event_type", "event_date").rows() == [
+        ("expansion", datetime.date(2025, 10, 29))
+    ]

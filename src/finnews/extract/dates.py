@@ -63,6 +63,8 @@ _PAST_TENSE = (
     r"kletterte|rutschte|legte|gab|notierte|meldete|kündigte|teilte|sagte|erklärte|"
     r"stellte|stellten|präsentierte|zeigte|enthüllte|berichtete|nannte|übernahm|kaufte|"
     r"unterzeichnete|einigte|einigten)\b"
+    # The perfect: "hat am Mittwoch ... ein neues Werk in Betrieb genommen".
+    r"|\b(?:hat|haben)\b.{0,80}\b(?:ge[a-zäöüß]{3,}(?:t|en)|[a-zäöüß]{3,}iert)\b"
 )
 
 

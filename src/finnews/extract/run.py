@@ -179,6 +179,61 @@ def _subject_company(
     )
 
 
+# "Insgesamt wird Ceconomy damit mit rund 2,2 Milliarden Euro bewertet": the company named
+# with a deal's valuation is the one bought.
+_VALUED = r"\bbewertet\b|\bbewertung\b"
+
+
+def _valuations_to_bidder(
+    figures: pl.DataFrame, events: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A deal value stated as a valuation of the company bought is the bidder's, and so is
+    the deal it evidences, when the article's other deal sentences name one bidder."""
+    valued = figures.filter(
+        (pl.col("metric_type") == "deal_value")
+        & pl.col("company_id").is_not_null()
+        & pl.col("evidence").str.to_lowercase().str.contains(_VALUED)
+    ).select("figure_id", "article_id", "sentence_idx", pl.col("company_id").alias("target"))
+    deals = events.filter(pl.col("event_type") == "merger_acquisition")
+    bidders = (
+        deals.join(valued.select("article_id", "target").unique(), on="article_id")
+        .filter(pl.col("company_id").is_not_null() & (pl.col("company_id") != pl.col("target")))
+        .group_by("article_id", "target")
+        .agg(pl.col("company_id").unique().alias("bidders"))
+        .filter(pl.col("bidders").list.len() == 1)
+        .select("article_id", "target", pl.col("bidders").list.first().alias("bidder"))
+    )
+    moved = valued.join(bidders, on=["article_id", "target"])
+    figures = (
+        figures.join(moved.select("figure_id", "bidder"), on="figure_id", how="left")
+        .with_columns(pl.coalesce("bidder", "company_id").alias("company_id"))
+        .drop("bidder")
+    )
+    deal = pl.col("event_type") == "merger_acquisition"
+    events = (
+        events.join(
+            moved.select("article_id", "sentence_idx", "target", "bidder"),
+            left_on=["article_id", "sentence_idx", "company_id"],
+            right_on=["article_id", "sentence_idx", "target"],
+            how="left",
+        )
+        .with_columns(
+            pl.when(deal & pl.col("bidder").is_not_null())
+            .then(pl.col("bidder"))
+            .otherwise(pl.col("company_id"))
+            .alias("company_id_new"),
+            pl.when(deal & pl.col("bidder").is_not_null())
+            .then(pl.col("company_id"))
+            .otherwise(pl.col("counterpart_company_id"))
+            .alias("counterpart_company_id"),
+        )
+        .drop("company_id", "bidder")
+        .rename({"company_id_new": "company_id"})
+        .select(events.columns)
+    )
+    return figures, events
+
+
 def _entity_companies(entities: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyFrame:
     """People and products belong to the company named last before them in their sentence
     ("Alibaba-CEO Eddie Wu", "Alibabas App Qwen"); places and candidates to none."""
@@ -316,6 +371,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         mention_pattern(aliases),
         entities.lazy(),
     ).collect(engine="in-memory")
+    figures, events = _valuations_to_bidder(figures, events)
     return Extraction(
         sentences=sentences.drop("shadow"),
         figures=figures,
