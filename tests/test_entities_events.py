@@ -634,3 +634,19 @@ def test_a_weekday_in_the_perfect_is_the_one_before_publication() -> None:
     assert events.select("event_type", "event_date").rows() == [
         ("expansion", datetime.date(2025, 10, 29))
     ]
+
+
+def test_entities_first_met_in_held_out_v10() -> None:
+    body = (
+        "Die Erlöse der Luxusmarke La Prairie sanken. "
+        "Spieler können das Spiel auf der Playstation 5 herunterladen. "
+        "MTU verlängert mit dem US-Triebwerkshersteller Pratt & Whitney die Zusammenarbeit. "
+        "Das Werk steht nahe Belgrad."
+    )
+    found = _entities_of(body)
+    assert found >= {
+        ("product", "La Prairie"),
+        ("product", "Playstation 5"),
+        ("organisation_candidate", "Pratt & Whitney"),
+        ("place", "Belgrad"),
+    }

@@ -82,8 +82,9 @@ PRODUCT_TAILS = [
 ]  # fmt: skip
 # A one-digit version is part of the name ("KI-Modell Gemini 3"); a year or amount is not.
 # A lowercase model name carries a digit ("der Geländewagen i6", "das Modell iX3").
+# ... and a name opened by a Romance or English article is one name ("La Prairie").
 _PRODUCT_NAME = (
-    rf"(?:[A-Z][\w.-]*|[a-z][A-Za-z]?[0-9][\w.-]*)"
+    rf"(?:(?:La|Le|Les|Los|Las|El|The)\s[A-Z][\w.-]*|[A-Z][\w.-]*|[a-z][A-Za-z]?[0-9][\w.-]*)"
     rf"(?:\s(?:{_MODEL_NAME}|[0-9](?:\.[0-9])?\b|(?:{alternation(PRODUCT_TAILS)})\b))?"
 )
 # Short model names in capitals after "neue"/"elektrische" ("der elektrische CLA"), and
@@ -102,7 +103,8 @@ _NOT_MODELS = {
 PRODUCT = (
     rf"\b(?P<phrase>{alternation(KNOWN_PRODUCT_PHRASES)})\b"
     rf"|(?:{_PRODUCT_NOUN}|{_PRODUCT_COMPOUND})\s+(?P<product>{_PRODUCT_NAME})"
-    rf"|\b(?P<model>(?:iPhone|Pixel|Galaxy|Model|GPT|Gemini|Claude|Llama|Qwen|DeepSeek)"
+    rf"|\b(?P<model>(?:iPhone|Pixel|Galaxy|Model|GPT|Gemini|Claude|Llama|Qwen|DeepSeek"
+    rf"|PlayStation|Playstation|Xbox)"
     rf"[- ]?[0-9][\w.-]*)"
     # "des neuen SUV YU7": the product noun names its product, it is no model itself.
     rf"|\b(?:neue[nmrs]?|elektrische[nmrs]?)\s+{_PRODUCT_NOUN}\s+(?P<new_product>{_PRODUCT_NAME})"
@@ -167,6 +169,9 @@ PLACES = [
     "Cleveland", "Pittsburgh", "Baltimore", "Nashville", "Charlotte", "Indianapolis",
     "Minneapolis", "Salt Lake City", "St. Louis", "Orlando", "Tampa", "Sacramento",
     "Cincinnati", "Zentralasien", "Mittelasien", "Ostasien", "Mittlerer Osten",
+    # European capitals not listed above.
+    "Belgrad", "Bukarest", "Sofia", "Zagreb", "Ljubljana", "Bratislava", "Vilnius", "Riga",
+    "Tallinn", "Athen", "Kiew", "Moskau", "Ankara", "Reykjavik",
 ]  # fmt: skip
 PLACE = rf"\b(?P<place>{alternation(PLACES)})s?\b(?P<dash>-)?"
 
@@ -206,7 +211,8 @@ ORG_CUES = [
 _ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
 ORG = (
     rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist|plattform|ausrüster|rivale|konkurrent))(?:s|en|n)?\s+"
-    rf"(?P<org>{_ORG_WORD}(?:\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
+    # "Pratt & Whitney": two names joined by "&" are one.
+    rf"(?P<org>{_ORG_WORD}(?:\s&\s{_ORG_WORD}|\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
     r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )
 # "der Konzern Investitionen von ...": one word with an abstract noun's suffix is no name.
