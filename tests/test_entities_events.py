@@ -650,3 +650,16 @@ def test_entities_first_met_in_held_out_v10() -> None:
         ("organisation_candidate", "Pratt & Whitney"),
         ("place", "Belgrad"),
     }
+
+
+def test_figures_of_rumoured_or_recalled_deals_are_no_events() -> None:
+    bodies = {
+        "rumoured": "Medienberichten zufolge liegt der Kaufpreis von Siemens für Altair bei "
+        "rund 10 Milliarden Dollar.",
+        "recalled": "Bayer hatte für Monsanto einen Kaufpreis von 63 Milliarden Dollar gezahlt.",
+        "news": "Der Kaufpreis von Siemens für Altair liegt bei rund 10 Milliarden Dollar.",
+    }
+    events = extract_texts(bodies, datetime.date(2025, 11, 20)).events
+    assert set(events.select("article_id", "event_type").iter_rows()) == {
+        ("news", "merger_acquisition")
+    }

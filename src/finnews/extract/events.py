@@ -396,7 +396,7 @@ _DENIED = (
 _DONE_BEFORE = (
     r"\bhatten? .{0,80}\b(?:abgeschlossen|begonnen|vereinbart|übernommen|gekauft|erworben"
     r"|unterzeichnet|eröffnet|gestartet|gebracht|vorgestellt|präsentiert|eingeführt|bestellt"
-    r"|gesetzt|verhängt|untersagt|verboten|eingeleitet|genehmigt)\b"
+    r"|gesetzt|verhängt|untersagt|verboten|eingeleitet|genehmigt|gezahlt|bezahlt|investiert)\b"
 )
 # "bei der Übernahme im Jahr 2010": a past event recalled, not news.
 _PAST = r"[^.]{0,25}\b(?:im jahr (?:19|20)\d\d|vor (?:\w+ )?jahren)"
@@ -601,8 +601,13 @@ def detect_events(
                 (pl.col("event_type") == name)
                 & pl.col("_lower").str.contains(asciify_pattern(pattern))
             )
-    not_evidence = not_evidence | (
-        (pl.col("event_type") == "stake_purchase") & _held_only(pl.col("_lower"))
+    not_evidence = (
+        not_evidence
+        | ((pl.col("event_type") == "stake_purchase") & _held_only(pl.col("_lower")))
+        # Figures of a deal denied, rumoured or done before evidence no event either.
+        | pl.col("_lower").str.contains(asciify_pattern(_DENIED))
+        | (pl.col("event_type") != "earnings_release")
+        & pl.col("_lower").str.contains(asciify_pattern(_DONE_BEFORE))
     )
     period_named = lowered.select(
         *key, pl.col("_lower").str.contains(asciify_pattern(_REPORTING_PERIOD)).alias("_period")

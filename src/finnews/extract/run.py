@@ -180,7 +180,8 @@ def _subject_company(
 
 
 # "Insgesamt wird Ceconomy damit mit rund 2,2 Milliarden Euro bewertet": the company named
-# with a deal's valuation is the one bought.
+# with a deal's valuation is the one bought; "Das Geschäft wird mit rund zwei Milliarden
+# US-Dollar bewertet" (no company named, so the article's main one) is the deal's too.
 _VALUED = r"\bbewertet\b|\bbewertung\b"
 
 
