@@ -663,3 +663,15 @@ def test_figures_of_rumoured_or_recalled_deals_are_no_events() -> None:
     assert set(events.select("article_id", "event_type").iter_rows()) == {
         ("news", "merger_acquisition")
     }
+
+
+def test_event_wordings_first_met_in_held_out_v11() -> None:
+    """A sanction in force for years is no news; a product taken to a new country expands
+    the business and launches nothing."""
+    bodies = {
+        "sanctioned": "Seit 2019 steht Huawei auf einer Sanktionsliste der USA.",
+        "abroad": "Meituan kündigte an, mit seiner Plattform Keeta in den kommenden Monaten in "
+        "Brasilien an den Start zu gehen.",
+    }
+    events = extract_texts(bodies, datetime.date(2026, 1, 30)).events
+    assert set(events.select("article_id", "event_type").iter_rows()) == {("abroad", "expansion")}

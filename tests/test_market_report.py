@@ -26,6 +26,9 @@ OTHERS = {
     "rsi": "Die SAP-Aktie fiel auf 201 Euro. Der RSI liegt bei 38 Punkten.",
     "wall_street": "Der Nasdaq 100 gewann 1,3 Prozent auf 25.862 Punkte. Am Ölmarkt fiel der "
     "Preis für ein Barrel der Nordseesorte Brent um 1,1 Prozent auf 63,80 Dollar.",
+    "hk": "Besonders deutlich gaben Alibaba mit 3,1 Prozent und Tencent mit 2,2 Prozent nach. "
+    "Die Vorzugsaktie von Sartorius sprang um 8,4 Prozent auf 251,60 Euro. "
+    "Siemens will rund 30 Prozent der Healthineers-Aktien an die Aktionäre abspalten.",
     "segments": "Während die Marke Nivea von Beiersdorf um 3,9 Prozent zulegte, brachen die "
     "Erlöse der Luxusmarke La Prairie um 9,3 Prozent ein. Im Klebstoffgeschäft ging der "
     "Umsatz um 0,6 Prozent zurück. Das Spielegeschäft legte um gut 11 Prozent zu, getragen "
@@ -99,6 +102,19 @@ def test_brands_and_businesses_grow_as_segments(figures: pl.DataFrame) -> None:
             ("9,3 Prozent", -9.3, "segment_growth"),
             ("0,6 Prozent", -0.6, "segment_growth"),
             ("gut 11 Prozent", 11.0, "segment_growth"),
+        ],
+        key=str,
+    )
+
+
+def test_market_report_moves_preferred_shares_and_stakes_spun_off(figures: pl.DataFrame) -> None:
+    assert _rows(figures, "hk") == sorted(
+        [
+            ("3,1 Prozent", -3.1, "percent", "price_change", "alibaba"),
+            ("2,2 Prozent", -2.2, "percent", "price_change", "tencent"),
+            ("8,4 Prozent", 8.4, "percent", "price_change", "sartorius"),
+            ("251,60 Euro", 251.6, "EUR", "share_price", "sartorius"),
+            ("rund 30 Prozent", 30.0, "percent", "stake_share", "siemens"),
         ],
         key=str,
     )

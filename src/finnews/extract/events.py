@@ -398,6 +398,8 @@ _DONE_BEFORE = (
     r"|unterzeichnet|eröffnet|gestartet|gebracht|vorgestellt|präsentiert|eingeführt|bestellt"
     r"|gesetzt|verhängt|untersagt|verboten|eingeleitet|genehmigt|gezahlt|bezahlt|investiert)\b"
 )
+# "Seit 2019 steht Huawei auf einer Sanktionsliste": a state in force for years, not news.
+_SINCE_YEARS = r"\bseit (?:dem jahr )?(?:19|20)\d\d\b"
 # "bei der Übernahme im Jahr 2010": a past event recalled, not news.
 _PAST = r"[^.]{0,25}\b(?:im jahr (?:19|20)\d\d|vor (?:\w+ )?jahren)"
 # Sentences about a group ("Chinas Tech-Riesen investieren in KI") without a company named
@@ -496,12 +498,14 @@ def _fires(name: str, pattern: str) -> pl.Expr:
             voids.append(_SHARES_BOUGHT)
         if name == "product_launch":
             # "Marketingkampagne für KI-App Qwen gestartet": the campaign starts, not the app.
-            voids.extend([_DELIVERED, r"kampagne"])
+            # "will mit seiner Plattform Keeta in Brasilien an den Start gehen": a product
+            # taken to a new country expands the business, it is no launch.
+            voids.extend([_DELIVERED, r"kampagne", r"\b(?:in|nach) [\w -]{2,30} an den start"])
         if name == "merger_acquisition":
             voids.extend([_STAKE_TAKEN, _DEAL_RECALLED, _POST_TAKEN, _WITHOUT_DEALS])
         if name == "earnings_release":
             voids.append(_RESULTS_RECALLED)
-        voids.append(_DENIED)
+        voids.extend([_DENIED, _SINCE_YEARS])
         if name != "earnings_release":
             voids.append(_DONE_BEFORE)
         voided = pl.any_horizontal(text.str.contains(asciify_pattern(v)) for v in voids)

@@ -11,7 +11,10 @@ from finnews.spans import find_spans, shadow_before
 
 # Metric taxonomy: first rule that holds wins. Each rule looks at the figure's kind/unit and
 # at the lower-cased sentence it stands in (`ctx`). Documented in docs/metrics.md.
-_SHARE_WORDS = r"\b(aktie|aktien|kurs|notiert|notierte|papier|titel|schloss|gehandelt)"
+_SHARE_WORDS = (
+    r"\b(aktie|aktien|kurs|notiert|notierte|papier|titel|schloss|gehandelt"
+    r"|vorzugsaktie|stammaktie|namensaktie|vorzugsaktien|stammaktien)"
+)
 _PRICE_MOVE = (
     r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|gab|fiel|sank|stieg|kletterte|"
     r"kursgewinn|kursverlust|rallye|rally|eingebrochen|höher|tiefer|verteuert|verbillig|"
@@ -82,6 +85,15 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     share_of = pct & pl.col("_ca").str.contains(r"^\s*(?:des|der)\b")
     # "Am Dienstag ging es um 1,2 Prozent nach unten": a trading day's move in a sentence
     # about nothing else is the share's.
+    # "Besonders deutlich gaben Alibaba mit 3,1 Prozent ... nach": a market verb and no
+    # measure named anywhere in the sentence.
+    market_move = (
+        change
+        & _has(
+            r"\b(?:gab|gaben|verlor|verloren|gewann|gewannen|büßte|büßten|zog|zogen|sackte|sackten|rutschte|rutschten)\b"
+        )
+        & ~_has(_TOPIC_WORDS)
+    )
     day_move = (
         change
         & _has(r"\bam (?:montag|dienstag|mittwoch|donnerstag|freitag)\b")
@@ -114,7 +126,9 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
     # Aktienpaket von 29 Prozent", "Beteiligung ... auf rund 29 Prozent ausgebaut": the part
     # of a company held or bought, not a share of some other whole.
     stake_share = pct & (
-        pl.col("_ca").str.contains(r"^\s*(?:der|aller) (?:anteile|aktien|stimmrechte)\b")
+        pl.col("_ca").str.contains(
+            r"^\s*(?:der|aller) (?:[\w-]+-)?(?:anteile|aktien|stimmrechte)\b"
+        )
         | pl.col("_cb").str.contains(r"\b(?:halt|halten|hielt|besitzt|besass)\b")
         & _has(r"anteil|beteiligung|aktien")
         | pl.col("_cb").str.contains(
@@ -143,7 +157,7 @@ def _metric_rules() -> list[tuple[str, pl.Expr]]:
         ("offer_price", unscaled_money & _has(r"(?:je|pro) [\w-]*aktie\b|bietet|geboten|angebot")),
         ("share_price", unscaled_money & (_has(_SHARE_WORDS) | _has(r"rekordhoch|allzeithoch|jahreshoch|jahrestief|rekordstand"))),
         ("product_price", unscaled_money & _has(r"kostet|\bkosten\b|preis")),
-        ("price_change", price_move | day_move),
+        ("price_change", price_move | day_move | market_move),
         ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
         ("margin", change & _topic(r"marge|rendite")),
         # Gross merchandise volume has no type of its own; its growth is no revenue growth.
