@@ -26,6 +26,7 @@ OTHERS = {
     "rsi": "Die SAP-Aktie fiel auf 201 Euro. Der RSI liegt bei 38 Punkten.",
     "wall_street": "Der Nasdaq 100 gewann 1,3 Prozent auf 25.862 Punkte. Am Ölmarkt fiel der "
     "Preis für ein Barrel der Nordseesorte Brent um 1,1 Prozent auf 63,80 Dollar.",
+    "oil": "Die Siemens-Aktie stieg um 1 Prozent. Der Ölpreis stieg um 2 Prozent.",
     "hk": "Besonders deutlich gaben Alibaba mit 3,1 Prozent und Tencent mit 2,2 Prozent nach. "
     "Die Vorzugsaktie von Sartorius sprang um 8,4 Prozent auf 251,60 Euro. "
     "Siemens will rund 30 Prozent der Healthineers-Aktien an die Aktionäre abspalten.",
@@ -118,3 +119,10 @@ def test_market_report_moves_preferred_shares_and_stakes_spun_off(figures: pl.Da
         ],
         key=str,
     )
+
+
+def test_a_commodity_with_an_umlaut_belongs_to_no_company(figures: pl.DataFrame) -> None:
+    assert _rows(figures, "oil") == [
+        ("1 Prozent", 1.0, "percent", "price_change", "siemens"),
+        ("2 Prozent", 2.0, "percent", "macro_indicator", None),
+    ]

@@ -154,8 +154,11 @@ def _subject_company(
     # An index's figure ("Der Dax schloss 0,4 Prozent tiefer"), not the article's company.
     # ("Die Aktie zählte ... zu den größten Gewinnern im Dax", "... schwächer als der Nasdaq
     # 100" are the share's: the index must come first, without the share.)
+    # (Read on the ASCII shadow, which the pattern is written for: "Ölpreis" -> "Olpreis".)
     lead = (
-        pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start")).str.to_lowercase()
+        pl.col("shadow")
+        .str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+        .str.to_lowercase()
     )
     about_an_index = lead.str.contains(_INDEX_SUBJECT) & ~lead.str.contains(
         r"\b(?:aktie|aktien|papier|papiere|titel|kurs)\b"
