@@ -6,6 +6,7 @@ import polars as pl
 
 from finnews.asciify import asciify_pattern
 from finnews.extract.periods import period_columns
+from finnews.lexicon import alternation
 from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
 from finnews.spans import find_spans, shadow_before
 
@@ -26,8 +27,14 @@ _FALL = r"sackt|minus|verlust|verlor|verliert|verloren|\bfiel|\bfällt|\bgefalle
 _RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 # Indices and commodities move like shares: "Der Nasdaq 100 gewann 1,3 Prozent", "fiel der
 # Preis für ein Barrel der Nordseesorte Brent um 1,1 Prozent".
-_INDEX_WORDS = r"\b(?:dax|mdax|sdax|tecdax|leitindex|dow jones|nasdaq|s&p 500|hang seng|euro stoxx|nikkei|index)\b"
-_COMMODITY = r"\b(?:barrel|ölpreis|brent|wti|feinunze|goldpreis|gaspreis|kupferpreis)"
+# (The same names take a figure from the article's company in extract/run.py.)
+INDEX_NAMES = [
+    "dax", "mdax", "sdax", "tecdax", "leitindex", "dow jones", "nasdaq", "s&p 500", "hang seng",
+    "euro stoxx", "nikkei",
+]  # fmt: skip
+COMMODITY_WORDS = ["barrel", "ölpreis", "brent", "wti", "feinunze", "goldpreis", "gaspreis"]
+_INDEX_WORDS = rf"\b(?:{alternation(INDEX_NAMES)}|index)\b"
+_COMMODITY = rf"\b(?:{alternation(COMMODITY_WORDS)}|kupferpreis)"
 # A window makes a percentage a price change even when the share is not named in the sentence.
 _PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von|seit (?:ihrem|seinem|dem) (?:rekordhoch|allzeithoch|jahreshoch|hoch))"
 _GROWTH = r"(wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger|kletter|sank|sinkt|rückgang|erhöht)"

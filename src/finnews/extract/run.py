@@ -11,9 +11,10 @@ from finnews.extract.companies import extract_mentions, mention_pattern
 from finnews.extract.dates import extract_dates
 from finnews.extract.entities import AUTHORITIES, extract_entities
 from finnews.extract.events import detect_events
-from finnews.extract.figures import extract_figures
+from finnews.extract.figures import COMMODITY_WORDS, INDEX_NAMES, extract_figures
 from finnews.extract.sentences import split_sentences
 from finnews.extract.tone import with_tone
+from finnews.lexicon import alternation
 
 CONTEXT_COLUMNS = ["article_id", "sentence_idx", "sent_start", "text", "shadow", "published_date"]
 
@@ -67,10 +68,9 @@ _GROUP_SUBJECT = asciify_pattern(
 # "Der Dax schloss 0,4 Prozent tiefer bei 25.061 Punkten": an index's figures (and a
 # commodity's) are no company's.
 _INDEX_SUBJECT = asciify_pattern(
-    r"\b(?:dax|mdax|sdax|tecdax|leitindex|nebenwerteindex|dow jones|dow\b|nasdaq|s&p 500"
-    r"|hang seng|euro stoxx|stoxx|nikkei|csi 300|msci"
+    rf"\b(?:{alternation(INDEX_NAMES)}|nebenwerteindex|dow\b|stoxx|csi 300|msci"
     # and a commodity's: "fiel der Preis für ein Barrel der Nordseesorte Brent".
-    r"|barrel|ölpreis|brent|wti|feinunze|goldpreis|gaspreis)\b"
+    rf"|{alternation(COMMODITY_WORDS)})\b"
 )
 # A market's size is no company's figure, whoever estimates it: "Den Markt für
 # KI-Rechenzentren beziffert AMD auf eine Billion Dollar".
@@ -112,10 +112,15 @@ def _named_before(
 _SUBJECT_POSITION = r"^(?:[\w-]+\s+){0,3}$"
 
 
+def _up_to_figure(column: str) -> pl.Expr:
+    """The sentence in `column` (text or shadow) up to the figure (offsets into the body)."""
+    return pl.col(column).str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+
+
 def _organisation_before(figures: pl.LazyFrame, organisations: pl.LazyFrame) -> pl.LazyFrame:
     """figure_id of each figure (no deal price) whose sentence opens with one of its
     article's `organisations` (article_id, name), as a word, with `other_org` True."""
-    before = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+    before = _up_to_figure("text")
     at = before.str.find(pl.col("name"), literal=True)
     after = before.str.slice(at + pl.col("name").str.len_chars(), 1)
     opening = before.str.slice(0, at).str.contains(_SUBJECT_POSITION)
@@ -155,11 +160,7 @@ def _subject_company(
     # ("Die Aktie zählte ... zu den größten Gewinnern im Dax", "... schwächer als der Nasdaq
     # 100" are the share's: the index must come first, without the share.)
     # (Read on the ASCII shadow, which the pattern is written for: "Ölpreis" -> "Olpreis".)
-    lead = (
-        pl.col("shadow")
-        .str.slice(0, pl.col("char_start") - pl.col("sent_start"))
-        .str.to_lowercase()
-    )
+    lead = _up_to_figure("shadow").str.to_lowercase()
     about_an_index = lead.str.contains(_INDEX_SUBJECT) & ~lead.str.contains(
         r"\b(?:aktie|aktien|papier|papiere|titel|kurs)\b"
     )
@@ -213,7 +214,8 @@ def _valuations_to_bidder(
         .with_columns(pl.coalesce("bidder", "company_id").alias("company_id"))
         .drop("bidder")
     )
-    deal = pl.col("event_type") == "merger_acquisition"
+    # Both columns are computed from the row as it was: the target becomes the counterpart.
+    moved_here = (pl.col("event_type") == "merger_acquisition") & pl.col("bidder").is_not_null()
     events = (
         events.join(
             moved.select("article_id", "sentence_idx", "target", "bidder"),
@@ -222,17 +224,12 @@ def _valuations_to_bidder(
             how="left",
         )
         .with_columns(
-            pl.when(deal & pl.col("bidder").is_not_null())
-            .then(pl.col("bidder"))
-            .otherwise(pl.col("company_id"))
-            .alias("company_id_new"),
-            pl.when(deal & pl.col("bidder").is_not_null())
-            .then(pl.col("company_id"))
-            .otherwise(pl.col("counterpart_company_id"))
+            pl.when(moved_here).then("bidder").otherwise("company_id").alias("company_id"),
+            pl.when(moved_here)
+            .then("company_id")
+            .otherwise("counterpart_company_id")
             .alias("counterpart_company_id"),
         )
-        .drop("company_id", "bidder")
-        .rename({"company_id_new": "company_id"})
         .select(events.columns)
     )
     return figures, events
