@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from finnews.html_text import html_to_text, looks_like_html
@@ -21,6 +22,8 @@ _MAGIC: dict[bytes, str] = {
 class Decoded:
     text: str
     encoding: str
+    # Invalid bytes replaced by U+FFFD (only for "utf-8+replaced"; 0 otherwise).
+    decode_errors: int = 0
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class Rejected:
 
 
 def decode_bytes(data: bytes) -> Decoded | Rejected:
-    """Decode an article file: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
+    """Decode an article file: UTF-8 (with or without BOM, or with a few bad bytes replaced:
+    see `_damaged_utf8`), UTF-16 with BOM, else cp1252."""
     if not data:
         return Rejected("empty", "file has 0 bytes")
     for magic, kind in _MAGIC.items():
@@ -50,8 +54,20 @@ def decode_bytes(data: bytes) -> Decoded | Rejected:
     if not decoded.text.strip():
         return Rejected("whitespace_only", "file holds only whitespace")
     if looks_like_html(decoded.text):
-        return Decoded(html_to_text(decoded.text), f"{decoded.encoding}+html")
+        html = html_to_text(decoded.text)
+        return Decoded(html, f"{decoded.encoding}+html", decoded.decode_errors)
     return decoded
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+# surrogateescape turns each byte that is not valid UTF-8 into one of these code points.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+# Characters German and European news use beyond ASCII: Latin-1 and Latin Extended-A letters
+# (umlauts, ß, accents), typographic punctuation („“ – …), currency signs (€), ™ and the BOM.
+# Byte pairs of a cp1252 file that happen to be valid UTF-8 ("ß“" = U+07D3) fall outside.
+_EXPECTED_NON_ASCII = re.compile("[\u00a0-\u017f\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\ufeff]")
+# A UTF-8 file may have this many bad bytes whatever its count of umlauts.
+_FEW_BAD_BYTES = 8
 
 
 def _decode_8bit(data: bytes) -> Decoded | Rejected:
@@ -61,9 +77,32 @@ def _decode_8bit(data: bytes) -> Decoded | Rejected:
         if exc.reason == "unexpected end of data" and exc.end == len(data):
             # Valid UTF-8 up to a character cut in half: the file was cut off mid-write.
             return Rejected("truncated", f"file ends inside a UTF-8 character at byte {exc.start}")
-        # Windows newsroom exports: cp1252 covers umlauts, € and typographic quotes;
-        # latin-1 never fails and keeps the bytes cp1252 leaves undefined.
-        try:
-            return Decoded(data.decode("cp1252"), "cp1252")
-        except UnicodeDecodeError:
-            return Decoded(data.decode("latin-1"), "latin-1")
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
+    # Windows newsroom exports: cp1252 covers umlauts, € and typographic quotes;
+    # latin-1 never fails and keeps the bytes cp1252 leaves undefined.
+    try:
+        return Decoded(data.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError:
+        return Decoded(data.decode("latin-1"), "latin-1")
+
+
+def _damaged_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few bad bytes, decoded with U+FFFD for each bad byte; None if not UTF-8.
+
+    Rule: a file that is not valid UTF-8 is still UTF-8 when it starts with the UTF-8 BOM, or
+    when it holds at least one valid multi-byte UTF-8 sequence for an expected character
+    (umlaut, ß, accent, „“–…, €) and its invalid bytes number at most 8 or at most as many as
+    those characters. Otherwise it is cp1252. A UTF-8 article with a stray byte or two still
+    has its umlauts as valid sequences; a cp1252 file has an invalid byte for every umlaut and
+    no valid sequences but chance pairs that decode to unexpected characters ("ß“" -> U+07D3).
+    Re-decoding damaged UTF-8 as cp1252 would turn every umlaut into mojibake ("MÃ¼nchner").
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED_BYTE.findall(text))
+    expected = len(_EXPECTED_NON_ASCII.findall(text))
+    if not data.startswith(_UTF8_BOM) and not (expected and bad <= max(expected, _FEW_BAD_BYTES)):
+        return None
+    repaired = _ESCAPED_BYTE.sub("\ufffd", text).removeprefix("\ufeff")
+    return Decoded(repaired, "utf-8+replaced", bad)
