@@ -77,3 +77,20 @@ def test_sentences_respect_ordinals_abbreviations_and_domains() -> None:
     for row in sentences.iter_rows(named=True):
         assert body[row["char_start"] : row["char_end"]] == row["text"]
     assert sentences["sentence_idx"].to_list() == list(range(5))
+
+
+def test_teaser_right_after_an_ad_marker_leaves_the_body() -> None:
+    # Each pattern runs on what the one before left, so the "Anzeige" line taking the line
+    # break does not hide the teaser line after it.
+    row = cleaned(
+        "Infineon-Aktie: Prognose steigt\nInfineon hebt die Prognose an.\n\nAnzeige\n"
+        "Infineon-Aktie: Kaufen oder verkaufen?! Neue Infineon-Analyse vom 3. März liefert "
+        "die Antwort."
+    )
+    assert row["body"] == "Infineon-Aktie: Prognose steigt\nInfineon hebt die Prognose an."
+    assert row["boilerplate"].split("\n") == [
+        "Infineon-Aktie: Kaufen oder verkaufen?! Neue Infineon-Analyse vom 3. März liefert "
+        "die Antwort.",
+        "Anzeige",
+    ]
+    assert row["dateline_place"] is None and row["agency"] is None

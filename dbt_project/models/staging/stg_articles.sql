@@ -8,6 +8,8 @@ select
     published_date,
     published_date_method,
     published_date_note,
+    dateline_place,
+    agency,
     length(body) as body_chars,
     run_id,
     loaded_at
