@@ -10,12 +10,14 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs browser bench eval
+.PHONY: install run test lint format clean serve query docs browser bench eval status republish rebuild prune
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# Prefect's database, created and migrated once here, not on a newcomer's first run.
+	$(PY) -m finnews.prefect_home
 	touch $@
 
 install: $(VENV)/.installed
@@ -39,10 +41,11 @@ query: install
 docs: install
 	$(PY) -m finnews.docs $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
 
-# Headless Chromium for the docs/report rendering tests (Debian package; needs root).
+# Debian packages the tests use (needs root): headless Chromium for the docs/report
+# rendering tests, faketime for the run with its clock set back.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium faketime; }
 
 # Benchmarks on synthetic corpora in /tmp/finnews-bench (BENCH_ARGS=--full adds 1M articles).
 BENCH_ARGS ?=
@@ -66,3 +69,18 @@ format: install
 
 clean:
 	rm -rf warehouse .pytest_cache .ruff_cache dbt_project/target dbt_project/logs
+
+# Operator commands (docs/operations.md): what holds the warehouse and how the last runs went;
+# republish a corrupt or missing published.duckdb from work.duckdb; rebuild a damaged
+# work.duckdb from the input folder; prune old run folders ([retention] keep_runs).
+status: install
+	$(PY) -m finnews.ops status $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+republish: install
+	$(PY) -m finnews.ops republish $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+rebuild: install
+	$(PY) -m finnews.ops rebuild $(if $(INPUT),--input-dir $(INPUT)) $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+prune: install
+	$(PY) -m finnews.ops prune $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))

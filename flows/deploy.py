@@ -18,7 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from prefect.schedules import Cron
+from finnews.prefect_home import prepare_environment
+
+prepare_environment()  # the project's Prefect home, before Prefect reads its settings
+
+from prefect.schedules import Cron  # noqa: E402
 
 DEPLOYMENT_NAME = "nightly"
 DEFAULT_CRON = "0 2 * * *"

@@ -10,20 +10,25 @@ import argparse
 import sys
 from typing import Any
 
-from prefect import flow, task, unmapped
-from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.tasks import exponential_backoff
+from finnews.prefect_home import prepare_environment
 
-from finnews import pipeline
-from finnews.config import Settings
-from finnews.dbt_build import DbtResult
-from finnews.extract.partitions import Partition
-from finnews.gate import GateFailed, GateResult
-from finnews.ingest import IngestResult
-from finnews.publish import PublishResult
-from finnews.runs import new_run_id, warehouse_lock
+prepare_environment()  # before Prefect is imported: its settings are read at import
+
+from prefect import flow, task, unmapped  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.tasks import exponential_backoff  # noqa: E402
+
+from finnews import pipeline  # noqa: E402
+from finnews.cancel import RunCancelled, cancel_on_sigterm  # noqa: E402
+from finnews.config import Settings  # noqa: E402
+from finnews.dbt_build import DbtResult  # noqa: E402
+from finnews.extract.partitions import Partition  # noqa: E402
+from finnews.gate import GateResult  # noqa: E402
+from finnews.ingest import IngestResult  # noqa: E402
+from finnews.publish import PublishResult  # noqa: E402
+from finnews.runs import new_run_id, warehouse_lock  # noqa: E402
 
 # File-touching stages may hit a transient error (a file still being written, a lock
 # released a moment late): retry those; a failed audit is a verdict and is never retried.
@@ -65,6 +70,11 @@ def validate_task(settings: Settings, run_id: str) -> GateResult:
     return pipeline.validate(settings, run_id)
 
 
+@task(name="hold", cache_policy=NO_CACHE)
+def hold_task(settings: Settings, run_id: str, batches: list[str], failed: list[str]) -> None:
+    pipeline.hold(settings, run_id, batches, failed)
+
+
 @task(name="publish", **_IO)
 def publish_task(settings: Settings, run_id: str) -> PublishResult:
     return pipeline.publish_marts(settings, run_id)
@@ -79,13 +89,16 @@ def report_task(settings: Settings, run_id: str) -> str:
 def nightly(
     input_dir: str | None = None, warehouse_dir: str | None = None, full_refresh: bool = False
 ) -> dict[str, Any]:
-    """Load new articles, extract, build the marts, audit them, publish if the audit passed.
+    """Load new articles, extract, build the marts, audit them, publish what passed.
 
-    `full_refresh` rebuilds the incremental marts from the raw tables (after a model change)."""
+    Rows that fail a row check are rejected (kept out, listed in marts.fct_rejected_rows);
+    a batch that fails a batch-level check or a dbt test is held, and the run still
+    publishes everything else. `full_refresh` rebuilds the incremental marts from the raw
+    tables (after a model change)."""
     settings = Settings.resolve(input_dir, warehouse_dir)
     run_id = new_run_id()
     summary = pipeline.RunSummary(run_id)
-    with warehouse_lock(settings.warehouse_dir):
+    with cancel_on_sigterm(), warehouse_lock(settings.warehouse_dir):
         summary.counts["abandoned_runs"] = pipeline.begin(settings, run_id)
         try:
             summary.counts.update(ingest_task(settings, run_id).as_dict())
@@ -99,18 +112,27 @@ def nightly(
             dbt = build_task(settings, run_id, full_refresh)
             summary.counts.update(dbt_models=dbt.models, dbt_tests=dbt.tests_passed)
             gate = validate_task(settings, run_id)
+            failed = [f"dbt: {f}" for f in dbt.failures] + [o.label for o in gate.failed]
             summary.counts.update(
                 checks_passed=gate.n_passed,
-                checks_failed=len(gate.failed),
-                verdict="passed" if gate.passed else "failed",
+                checks_failed=len(failed),
+                verdict="held" if failed else "passed",
             )
-            if not gate.passed:
-                summary.failed_checks = [o.label for o in gate.failed]
-                raise GateFailed(gate)
-            summary.published_tables = publish_task(settings, run_id).tables
-            summary.counts["published"] = True
+            if failed:
+                summary.failed_checks = failed
+                # A verdict about this batch, not about the warehouse: hold it, go on.
+                hold_task(settings, run_id, gate.batches or [dbt.batch_id], failed)
+            published = publish_task(settings, run_id)
+            summary.published_tables = published.tables
+            summary.counts.update(published=True, published_rows=published.new_rows)
+            summary.counts.update(pipeline.night_counts(settings, run_id))
             summary.report = report_task(settings, run_id)
             summary.status = "completed"
+        except RunCancelled as exc:
+            summary.status = "cancelled"
+            summary.counts.setdefault("published", False)
+            summary.message = str(exc)
+            raise
         except Exception as exc:
             summary.status = "failed"
             summary.counts.setdefault("published", False)
@@ -140,11 +162,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        nightly(
-            input_dir=args.input_dir,
-            warehouse_dir=args.warehouse_dir,
-            full_refresh=args.full_refresh,
-        )
+        with cancel_on_sigterm():
+            nightly(
+                input_dir=args.input_dir,
+                warehouse_dir=args.warehouse_dir,
+                full_refresh=args.full_refresh,
+            )
+    except RunCancelled as exc:  # recorded as cancelled by the flow
+        print(f"nightly run cancelled: {exc}", file=sys.stderr)
+        return 143
     except Exception as exc:  # the flow already logged and recorded it
         print(f"nightly run failed: {exc}", file=sys.stderr)
         return 1

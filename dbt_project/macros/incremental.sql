@@ -35,3 +35,18 @@
     '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'::timestamp
 {%- endmacro %}
 
+
+{#- The batch's place in the warehouse's own order (raw.batch_sequence, passed by the
+    pipeline as a var): watermarks compare it, never wall-clock time, so a run with a clock
+    that is off cannot hide rows from the reporting marts. -#}
+{% macro batch_seq() -%}
+    {{ var('batch_seq') | int }}::bigint
+{%- endmacro %}
+
+{#- A mart's rows that may be published: not in a held or discarded batch. The reporting
+    marts read the facts through this, so a held batch reaches no report until released. -#}
+{% macro publishable(relation) -%}
+    (select * from {{ relation }}
+     where batch_id not in (select batch_id from raw.batches
+                            where status in ('held', 'discarded') and batch_id is not null))
+{%- endmacro %}

@@ -1,9 +1,9 @@
 """Batches: the rows one dbt invocation added to the incremental marts (column batch_id).
 
-The audit (dbt tests, GX) looks at the batches not yet published, the publisher copies
-exactly those, and `raw.published_batches` in the work file remembers what went out. A
-batch that failed its audit stays unpublished, so the next run audits it again: bad rows
-cannot slip out behind a later, clean batch.
+The audit (dbt tests, GX) looks at the batches not yet judged, the publisher copies the ones
+that may go out, and `raw.published_batches` in the work file remembers what went out. A
+batch that fails a batch-level check is held (raw.batches): it reaches no publication until
+an operator releases or discards it, and it never blocks the batches of later nights.
 """
 
 from __future__ import annotations
@@ -68,3 +68,85 @@ def record_published(con: duckdb.DuckDBPyConnection, batches: list[str], run_id:
     con.executemany(
         "insert into raw.published_batches values (?, ?, ?)", [(b, run_id, now) for b in batches]
     )
+
+
+# What the audit or an operator decided about a batch (raw.batches.status):
+#   built      dbt built it; not audited yet (or the run died before the verdict)
+#   published  audited clean and published
+#   held       a batch-level check failed: kept out of every publication until released
+#   released   an operator released it: the next publication carries it
+#   discarded  an operator dropped it: never published (its rows stay in work, excluded)
+BLOCKED = ("held", "discarded")
+
+
+def reserve_batch_seq(con: duckdb.DuckDBPyConnection) -> int:
+    """The next number of the warehouse's own batch order (a DuckDB sequence: a killed run
+    burns its number, so the order only ever grows, whatever the clock says)."""
+    return int(con.execute("select nextval('raw.batch_sequence')").fetchone()[0])
+
+
+def register_batch(
+    con: duckdb.DuckDBPyConnection, batch_id: str, batch_seq: int, run_id: str
+) -> None:
+    con.execute(
+        "insert into raw.batches (batch_id, batch_seq, run_id, status, built_at) "
+        "values (?, ?, ?, 'built', ?)",
+        [batch_id, batch_seq, run_id, datetime.now(UTC).replace(tzinfo=None)],
+    )
+
+
+def blocked_batches(con: duckdb.DuckDBPyConnection, database: str | None = None) -> set[str]:
+    """Batches held or discarded: no publication carries them."""
+    prefix = f'"{database}".' if database else ""
+    return {
+        r[0]
+        for r in con.execute(
+            f"select batch_id from {prefix}raw.batches where status in {BLOCKED} "
+            "and batch_id is not null"
+        ).fetchall()
+    }
+
+
+def pending_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Batches the audit still has to judge: built, not published, not held or discarded."""
+    return sorted(set(unpublished_batches(con)) - blocked_batches(con))
+
+
+def set_status(
+    con: duckdb.DuckDBPyConnection,
+    batches: list[str],
+    status: str,
+    run_id: str | None,
+    failed_checks: list[str] | None = None,
+    by: str = "pipeline",
+    note: str = "",
+) -> None:
+    """Record a decision about batches, in raw.batches and the log raw.batch_decisions."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for batch in batches:
+        known = con.execute("select 1 from raw.batches where batch_id = ?", [batch]).fetchone()
+        if not known:  # built by a run that died before registering it
+            con.execute(
+                "insert into raw.batches (batch_id, batch_seq, run_id, status) "
+                "values (?, nextval('raw.batch_sequence'), ?, 'built')",
+                [batch, run_id or "unknown"],
+            )
+        con.execute(
+            "update raw.batches set status = ?, decided_at = ?, decided_by = ?, note = ?, "
+            "failed_checks = coalesce(?, failed_checks) where batch_id = ?",
+            [status, now, by, note, failed_checks, batch],
+        )
+        con.execute(
+            "insert into raw.batch_decisions values (?, ?, ?, ?, ?, ?)",
+            [batch, status, run_id, now, by, note or "; ".join(failed_checks or [])],
+        )
+
+
+def held_batches(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """Held batches with what held them, oldest first (listed in every run summary)."""
+    rows = con.execute(
+        "select batch_id, batch_seq, run_id, failed_checks, decided_at from raw.batches "
+        "where status = 'held' order by batch_seq"
+    ).fetchall()
+    keys = ("batch_id", "batch_seq", "run_id", "failed_checks", "held_at")
+    return [dict(zip(keys, r, strict=True)) for r in rows]

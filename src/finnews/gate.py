@@ -23,8 +23,9 @@ from typing import Any
 
 import duckdb
 
-from finnews.batches import sql_list, unpublished_batches
+from finnews.batches import pending_batches, sql_list
 from finnews.failpoints import failpoint
+from finnews.policy import Policy, load_policy
 from finnews.progress import track
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ class ExpectationOutcome:
 @dataclass(frozen=True)
 class GateResult:
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    # The batches this audit judged (pending: built, not published, held or discarded).
+    batches: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -77,7 +80,8 @@ class GateResult:
 
 
 class GateFailed(RuntimeError):
-    """The audit did not pass: nothing is published."""
+    """The audit did not pass (kept for callers that want to stop on it; the nightly flow
+    holds the audited batches instead and goes on)."""
 
     def __init__(self, result: GateResult):
         super().__init__(result.summary())
@@ -144,24 +148,36 @@ def data_docs_index(out_dir: Path) -> Path:
     return out_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
+def render_query(query: str, batches: list[str], policy: Policy) -> str:
+    """A check's SQL with `{batches}` and `{quality.<key>}` (finnews.toml) filled in: batch
+    ids are checked UUIDs, thresholds numbers, so nothing else reaches the SQL text."""
+    sql = query.replace("{batches}", sql_list(batches))
+    for key, value in vars(policy.quality).items():
+        if isinstance(value, int | float):
+            sql = sql.replace("{quality." + key + "}", repr(value))
+    return sql
+
+
 def run_gate(
     con: duckdb.DuckDBPyConnection,
     checks: list[Check],
     out_dir: Path,
     batches: list[str] | None = None,
+    policy: Policy | None = None,
 ) -> GateResult:
-    """Validate every check over `batches` (default: all not yet published); store GX
-    results and data docs, and a JSON summary, in `out_dir`."""
+    """Validate every check over `batches` (default: all pending); store GX results and data
+    docs, and a JSON summary, in `out_dir`."""
     import great_expectations as gx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     context = _context(out_dir)
     source = context.data_sources.add_pandas("warehouse")
     outcomes: list[ExpectationOutcome] = []
-    batches = unpublished_batches(con) if batches is None else batches
+    batches = pending_batches(con) if batches is None else batches
+    policy = policy or load_policy()
     report: dict[str, Any] = {}
     for check in track(checks, len(checks), "validate", unit="suite"):
-        frame = con.execute(check.query.replace("{batches}", sql_list(batches))).df()
+        frame = con.execute(render_query(check.query, batches, policy)).df()
         batch_definition = source.add_dataframe_asset(
             check.name
         ).add_batch_definition_whole_dataframe("all")
@@ -190,6 +206,6 @@ def run_gate(
             )
     (out_dir / "validation.json").write_text(json.dumps(report, indent=2, default=str))
     context.build_data_docs()
-    result = GateResult(outcomes)
+    result = GateResult(outcomes, batches)
     log.info("gate: %s", result.summary())
     return result

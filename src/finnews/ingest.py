@@ -3,16 +3,30 @@
 Reading and decoding is per file (I/O bound); cleaning, date inference and the checks on the
 cleaned prose run as polars expressions over the whole batch. Article text enters DuckDB only
 as Arrow data, never inside a SQL string.
+
+What is read and hashed when: a path whose size, mtime, ctime and inode all equal its last
+read is unchanged and not opened at all. Any other regular file is read and its bytes hashed
+(SHA-256); if the hash equals the last hash seen for that path it is still unchanged (no new
+version, only its new stat is recorded), otherwise it is a new version. ctime and inode are
+part of the check because tools keep or restore mtime (`cp -p`, `rsync -t`, `touch -r`) but
+cannot set ctime back.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import json
 import os
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 import duckdb
 import polars as pl
@@ -31,6 +45,19 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Articles cleaned and written per transaction: bounds memory on large drops.
 DEFAULT_BATCH_DOCS = 20_000
 _HASH_CHUNK = 1 << 20
+# A folder holding one of these is a warehouse of ours, never input, wherever it lies.
+_WAREHOUSE_FILES = ("work.duckdb", "published.duckdb")
+# The run folders under warehouse/runs/ (see runs.new_run_id): reports, GX docs, dbt logs.
+_RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# What a directory entry is when it is not a regular file (named in the quarantine detail).
+_KINDS = (
+    (stat.S_ISFIFO, "fifo (named pipe)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISDIR, "directory"),
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +81,8 @@ class _Batch:
     docs: list[dict[str, object]] = field(default_factory=list)
     files: list[dict[str, object]] = field(default_factory=list)
     quarantine: list[dict[str, object]] = field(default_factory=list)
+    # Files unchanged by hash whose stat moved on: their last raw.files row gets the new stat.
+    restat: list[dict[str, object]] = field(default_factory=list)
     unchanged: int = 0
 
     def reject(
@@ -65,119 +94,320 @@ class _Batch:
         )
         self.files.append({**meta, "status": "quarantined"})
 
+    def checkpoint(self) -> tuple[int, int, int, int, int]:
+        return (
+            len(self.docs), len(self.files), len(self.quarantine), len(self.restat),
+            self.unchanged,
+        )  # fmt: skip
 
-def list_input_files(input_dir: Path) -> list[Path]:
-    """Article files below `input_dir` (symlinks included, not followed), in a stable order."""
+    def rollback(self, mark: tuple[int, int, int, int, int]) -> None:
+        """Forget what was collected since `mark` (a file that failed half-way)."""
+        del self.docs[mark[0] :], self.files[mark[1] :], self.quarantine[mark[2] :]
+        del self.restat[mark[3] :]
+        self.unchanged = mark[4]
+
+
+class _Seen(NamedTuple):
+    """The last read of a path: its stat then and the hash of its bytes."""
+
+    size_bytes: int | None
+    modified_at: datetime | None
+    ctime_ns: int | None
+    inode: int | None
+    file_sha256: str
+    seen_at: datetime
+
+    def same_stat(self, meta: dict[str, object]) -> bool:
+        # Rows written before ctime/inode were recorded never match: hashed once, then kept.
+        return self.ctime_ns is not None and (
+            self.size_bytes, self.modified_at, self.ctime_ns, self.inode
+        ) == (meta["size_bytes"], meta["modified_at"], meta["ctime_ns"], meta["inode"])  # fmt: skip
+
+
+@dataclass
+class _Listing:
+    files: list[Path] = field(default_factory=list)
+    unreadable_dirs: list[tuple[Path, OSError]] = field(default_factory=list)
+
+
+def list_input_files(input_dir: Path, exclude_dirs: Sequence[Path] = ()) -> list[Path]:
+    """Article files below `input_dir` (symlinks included, not followed), in a stable order.
+
+    Folders in `exclude_dirs` and folders of ours (holding work.duckdb or published.duckdb,
+    or a runs/ folder of run ids) are skipped: a warehouse inside the drop folder, with its
+    HTML reports, is never input. Folders that cannot be listed are skipped too.
+    """
+    return _scan(input_dir, exclude_dirs).files
+
+
+def _scan(input_dir: Path, exclude_dirs: Sequence[Path]) -> _Listing:
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder does not exist: {input_dir}")
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(input_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    listing = _Listing()
+    excluded = _excluded_below(input_dir, exclude_dirs)
+
+    def unlisted(exc: OSError) -> None:
+        # A folder we may not list loses its own files, not the whole night.
+        listing.unreadable_dirs.append((Path(exc.filename or input_dir), exc))
+
+    for folder, dirs, names in os.walk(input_dir, onerror=unlisted, followlinks=False):
+        here = Path(folder)
+        if here != input_dir and _is_ours(here, dirs, names):
+            dirs[:] = []
+            continue
+        rel = here.relative_to(input_dir)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and rel / d not in excluded)
         for name in names:
-            path = Path(folder) / name
+            path = here / name
             if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES | BULK_SUFFIXES:
                 continue
-            found.append(path)
-    return sorted(found)
+            listing.files.append(path)
+    listing.files.sort()
+    return listing
+
+
+def _excluded_below(input_dir: Path, exclude_dirs: Sequence[Path]) -> set[Path]:
+    """`exclude_dirs` that lie below `input_dir`, relative to it (the input itself is read)."""
+    root = input_dir.resolve()
+    below: set[Path] = set()
+    for folder in exclude_dirs:
+        resolved = Path(folder).resolve()
+        if resolved != root and resolved.is_relative_to(root):
+            below.add(resolved.relative_to(root))
+    return below
+
+
+def _is_ours(folder: Path, dirs: list[str], names: list[str]) -> bool:
+    """A warehouse folder (its DuckDB files) or its runs/ folder, whatever it is called."""
+    if any(name in names for name in _WAREHOUSE_FILES):
+        return True
+    return folder.name == "runs" and any(_RUN_ID.fullmatch(d) for d in dirs)
+
+
+def _shown(path: Path | str) -> str:
+    """`path` as stored. A name that is not UTF-8 reaches Python with lone surrogates
+    (surrogateescape), which Arrow and DuckDB cannot store: its bad bytes become `\\xNN`."""
+    text = str(path)
+    if not _LONE_SURROGATE.search(text):
+        return text
+    return os.fsencode(text).decode("utf-8", errors="backslashreplace")
 
 
 def _file_meta(path: Path, run_id: str) -> dict[str, object]:
-    return {"path": str(path), "file_name": path.name, "run_id": run_id}
+    return {"path": _shown(path), "file_name": _shown(path.name), "run_id": run_id}
 
 
-def _sha256(path: Path) -> str:
+def _stat_meta(st: os.stat_result) -> dict[str, object]:
+    return {
+        "size_bytes": st.st_size,
+        "modified_at": datetime.fromtimestamp(st.st_mtime, UTC).replace(tzinfo=None),
+        "ctime_ns": st.st_ctime_ns,
+        "inode": st.st_ino,
+    }
+
+
+def _sha256(handle: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
+    while chunk := handle.read(_HASH_CHUNK):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
-def _outside(path: Path, root: Path) -> Path | None:
-    """The target of a symlink that leaves `root` (or is broken), else None."""
-    target = path.resolve()
-    if not target.exists():
-        return target
-    return None if target.is_relative_to(root) else target
+def _kind(mode: int) -> str | None:
+    """None for a regular file, else what the entry is."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for is_kind, name in _KINDS if is_kind(mode)), "special file")
 
 
-def _read(
-    batch: _Batch, path: Path, root: Path, seen: set[tuple[str, str]], max_bytes: int
+def _why_not_opened(path: Path, root: Path) -> tuple[str, str] | None:
+    """(reason, detail) for an entry that must not be opened, decided from lstat/stat alone:
+    opening a FIFO waits for a writer forever, and a socket or device is no article."""
+    mode = os.lstat(path).st_mode
+    if stat.S_ISLNK(mode):
+        try:
+            target = Path(os.path.realpath(path, strict=True))
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                link = _shown(os.readlink(path))
+                return "symlink_loop", f"points to {link}, a loop of symlinks; not followed"
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                target = Path(os.path.realpath(path))
+                return "broken_symlink", f"points to {_shown(target)}; not followed"
+            raise
+        if not target.is_relative_to(root):
+            return "symlink_outside_input", f"points to {_shown(target)}; not followed"
+        kind = _kind(os.stat(target).st_mode)
+        return None if kind is None else ("not_a_regular_file", f"symlink to a {kind}; not opened")
+    kind = _kind(mode)
+    return None if kind is None else ("not_a_regular_file", f"{kind}; not opened")
+
+
+class _NotRegular(Exception):
+    """What was opened is not a regular file (swapped in after the lstat check)."""
+
+
+@contextmanager
+def _open_regular(path: Path) -> Iterator[tuple[BinaryIO, os.stat_result]]:
+    # O_NONBLOCK: a FIFO put in place after the lstat check opens at once instead of waiting
+    # for a writer, and fstat then tells what was really opened. Regular reads are unchanged.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        kind = _kind(st.st_mode)
+        if kind is not None:
+            raise _NotRegular(kind)
+        yield handle, st
+
+
+def _read_guarded(
+    batch: _Batch, path: Path, root: Path, seen: dict[str, _Seen], max_bytes: int
 ) -> None:
-    meta = _file_meta(path, batch.run_id)
-    if path.is_symlink():
-        target = _outside(path, root)
-        if target is not None:
-            reason = "broken_symlink" if not target.exists() else "symlink_outside_input"
-            batch.reject(meta, reason, f"points to {target}; not followed")
-            return
+    """`_read`, with any unexpected error confined to its file: what the file had added to the
+    batch is taken back and the file is quarantined `unreadable` with the error."""
+    mark = batch.checkpoint()
     try:
-        stat = path.stat()
-        meta |= {
-            "size_bytes": stat.st_size,
-            "modified_at": datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None),
-        }
-        # Same path, size and mtime as a file already read: unchanged, not even re-read (a
-        # nightly run over a million files must not hash them all again).
-        if seen.get(str(path)) == (stat.st_size, meta["modified_at"]):
-            batch.unchanged += 1
+        _read(batch, path, root, seen, max_bytes)
+    except (Exception, pl.exceptions.PanicException) as exc:  # a polars panic is no Exception
+        batch.rollback(mark)
+        batch.reject(_file_meta(path, batch.run_id), "unreadable", f"{type(exc).__name__}: {exc}")
+
+
+def _read(batch: _Batch, path: Path, root: Path, seen: dict[str, _Seen], max_bytes: int) -> None:
+    """One directory entry: quarantined, skipped as unchanged, or collected for the batch."""
+    meta = _file_meta(path, batch.run_id)
+    try:
+        problem = _why_not_opened(path, root)
+        if problem is not None:
+            batch.reject(meta, *problem)
             return
-        is_bulk = path.suffix.lower() in BULK_SUFFIXES
-        if is_bulk or stat.st_size > max_bytes:
-            meta["file_sha256"] = _sha256(path)  # streamed: never the whole file in memory
-            if is_bulk:
-                _read_bulk(batch, path, meta)
-            else:
-                batch.reject(meta, "too_large", f"{stat.st_size} bytes > limit of {max_bytes}")
+        meta |= _stat_meta(path.stat())
+        last = seen.get(str(meta["path"]))
+        if last is not None and last.same_stat(meta):
+            batch.unchanged += 1  # not opened: a night over a million files hashes none
             return
-        data = path.read_bytes()
-        meta["file_sha256"] = hashlib.sha256(data).hexdigest()
+        with _open_regular(path) as (handle, st):
+            meta |= _stat_meta(st)
+            _read_open(batch, path, handle, meta, last, max_bytes)
+    except _NotRegular as exc:
+        batch.reject(meta, "not_a_regular_file", f"{exc}; replaced after listing, not read")
     except OSError as exc:
         batch.reject(meta, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+
+
+def _read_open(
+    batch: _Batch,
+    path: Path,
+    handle: BinaryIO,
+    meta: dict[str, object],
+    last: _Seen | None,
+    max_bytes: int,
+) -> None:
+    """Hash an opened regular file, then load it, or quarantine it, or keep it as unchanged."""
+    is_bulk = path.suffix.lower() in BULK_SUFFIXES
+    size = int(meta["size_bytes"])
+    data = None if is_bulk or size > max_bytes else handle.read()
+    # Bulk and oversized files are hashed as a stream: never a whole export in memory.
+    meta["file_sha256"] = _sha256(handle) if data is None else hashlib.sha256(data).hexdigest()
+    if last is not None and meta["file_sha256"] == last.file_sha256:
+        batch.restat.append({k: meta[k] for k in _RESTAT_SCHEMA if k in meta} | {"seen_at": last.seen_at})  # fmt: skip
+        batch.unchanged += 1
         return
+    if meta["path"] != str(path):
+        decoded = decode_bytes(data) if data is not None else None
+        text = decoded.text if isinstance(decoded, Decoded) else None
+        detail = "name is not valid UTF-8; stored with its bad bytes as \\xNN"
+        batch.reject(meta, "undecodable_name", detail, text)
+    elif is_bulk:
+        handle.seek(0)
+        _read_bulk(batch, path, handle, meta)
+    elif data is None:
+        batch.reject(meta, "too_large", f"{size} bytes > limit of {max_bytes}")
+    else:
+        _read_article(batch, data, meta)
+
+
+def _read_article(batch: _Batch, data: bytes, meta: dict[str, object]) -> None:
     decoded = decode_bytes(data)
     if not isinstance(decoded, Decoded):
         text = data.decode("utf-8", errors="replace") if decoded.reason == "truncated" else None
         batch.reject(meta, decoded.reason, decoded.detail, text)
         return
-    batch.docs.append({**meta, "raw_text": decoded.text, "encoding": decoded.encoding})
+    batch.docs.append({**meta, "raw_text": decoded.text, "encoding": decoded.encoding,
+                       "decode_errors": decoded.decode_errors})  # fmt: skip
 
 
-def _bulk_records(path: Path) -> list[tuple[str, object]]:
+class _BadBulkFile(ValueError):
+    """A bulk file that is not what its suffix says, or holds no article text at all."""
+
+
+def _bulk_records(path: Path, handle: BinaryIO) -> list[tuple[str, object]]:
     """(record key, record) pairs; a line that is not JSON stays as its raw string."""
     if path.suffix.lower() == ".parquet":
-        frame = pl.read_parquet(path)
-        return [(str(i), row) for i, row in enumerate(frame.iter_rows(named=True))]
+        return _parquet_records(handle)
     records: list[tuple[str, object]] = []
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append((f"line{number}", json.loads(line)))
-            except json.JSONDecodeError:
-                records.append((f"line{number}", line))
+    lines = io.TextIOWrapper(handle, encoding="utf-8", errors="replace")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((f"line{number}", json.loads(line)))
+        except json.JSONDecodeError:
+            records.append((f"line{number}", line))
+    lines.detach()  # the caller owns (and closes) the binary handle
     return records
 
 
-def _read_bulk(batch: _Batch, path: Path, meta: dict[str, object]) -> None:
-    """Each record becomes a document `path#id`; the bulk file itself is recorded as read."""
+def _parquet_records(handle: BinaryIO) -> list[tuple[str, object]]:
+    try:
+        frame = pl.read_parquet(handle)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        raise _BadBulkFile(f"not a Parquet file: {exc}") from exc
+    if "text" not in frame.columns:
+        raise _BadBulkFile(f"missing column 'text' (columns: {', '.join(frame.columns)})")
+    return [(str(i), row) for i, row in enumerate(frame.iter_rows(named=True))]
+
+
+def _storable(value: object) -> tuple[str, int]:
+    """`value` as text Arrow can store: JSON may spell lone surrogates ("\\ud800"), which
+    become U+FFFD (and are counted as decode errors)."""
+    return _LONE_SURROGATE.subn("\ufffd", str(value))
+
+
+def _read_bulk(batch: _Batch, path: Path, handle: BinaryIO, meta: dict[str, object]) -> None:
+    """Each record becomes a document `path#id`; the bulk file itself is recorded as read.
+    A file with no record holding a `text` string is one quarantined file, not N records."""
+    try:
+        records = _bulk_records(path, handle)
+        if not any(isinstance(r, dict) and isinstance(r.get("text"), str) for _, r in records):
+            raise _BadBulkFile("no record has a 'text' field" if records else "no records")
+    except _BadBulkFile as exc:
+        batch.reject(meta, "bad_bulk_file", str(exc))
+        return
     batch.files.append({**meta, "status": "bulk"})
-    for key, record in _bulk_records(path):
-        text = record.get("text") if isinstance(record, dict) else None
-        name = str(record.get("id") or key) if isinstance(record, dict) else key
-        rec_meta = {**meta, "path": f"{path}#{name}", "file_name": name, "file_sha256": None,
-                    "size_bytes": len(text.encode()) if isinstance(text, str) else None}  # fmt: skip
-        if not isinstance(text, str):
-            batch.reject(rec_meta, "bad_record", "record is not a JSON object with a text field",
-                         record if isinstance(record, str) else None)  # fmt: skip
-            continue
-        if not text.strip():
-            batch.reject(rec_meta, "whitespace_only", "record text is empty")
-            continue
-        published = record.get("published")
-        batch.docs.append({**rec_meta, "raw_text": text, "encoding": f"utf-8+{path.suffix.lower()[1:]}",
-                           "record_published": str(published) if published else None})  # fmt: skip
+    for key, record in records:
+        _add_record(batch, path, meta, key, record)
+
+
+def _add_record(
+    batch: _Batch, path: Path, meta: dict[str, object], key: str, record: object
+) -> None:
+    raw = record.get("text") if isinstance(record, dict) else None
+    name = _storable(record.get("id") or key)[0] if isinstance(record, dict) else key
+    text, replaced = _storable(raw) if isinstance(raw, str) else (None, 0)
+    rec_meta = {**meta, "path": f"{meta['path']}#{name}", "file_name": name, "file_sha256": None,
+                "size_bytes": len(text.encode()) if text is not None else None}  # fmt: skip
+    if text is None:
+        batch.reject(rec_meta, "bad_record", "record is not a JSON object with a text field",
+                     _storable(record)[0] if isinstance(record, str) else None)  # fmt: skip
+        return
+    if not text.strip():
+        batch.reject(rec_meta, "whitespace_only", "record text is empty")
+        return
+    published = record.get("published")
+    batch.docs.append({**rec_meta, "raw_text": text, "encoding": f"utf-8+{path.suffix.lower()[1:]}",
+                       "decode_errors": replaced,
+                       "record_published": _storable(published)[0] if published else None})  # fmt: skip
 
 
 def _title(body: pl.Expr) -> pl.Expr:
@@ -192,11 +422,12 @@ def _title(body: pl.Expr) -> pl.Expr:
 
 
 def _cut_off(body: pl.Expr) -> pl.Expr:
-    """Prose that stops mid-sentence: its last paragraph is long and has no closing mark."""
-    last_paragraph = body.str.extract(r"(?s)(?:^|\n)([^\n]*)$", 1)
-    return (last_paragraph.str.len_chars() > 60) & ~last_paragraph.str.contains(
-        r"[.!?…:;\"“”»«')\]]\s*$"
-    )
+    """Prose that stops mid-word or mid-figure (finnews.truncation: a hyphen, comma, opening
+    bracket or quote, a word no clause ends with, a figure with a cut unit). A last clause
+    without a full stop is no cut."""
+    from finnews.truncation import is_cut_off  # here: the module's imports are not ours
+
+    return is_cut_off(body)
 
 
 def _article_id(body: str) -> str:
@@ -208,12 +439,18 @@ def _article_id(body: str) -> str:
 _DOC_SCHEMA = {
     "path": pl.String, "file_name": pl.String, "run_id": pl.String, "file_sha256": pl.String,
     "size_bytes": pl.Int64, "modified_at": pl.Datetime("us"), "raw_text": pl.String,
-    "encoding": pl.String, "record_published": pl.String,
+    "encoding": pl.String, "record_published": pl.String, "ctime_ns": pl.Int64,
+    "inode": pl.UInt64, "decode_errors": pl.Int32,
 }  # fmt: skip
 _FILE_SCHEMA = {
     "path": pl.String, "file_name": pl.String, "file_sha256": pl.String, "size_bytes": pl.Int64,
     "modified_at": pl.Datetime("us"), "status": pl.String, "article_id": pl.String,
-    "run_id": pl.String, "seen_at": pl.Datetime("us"),
+    "run_id": pl.String, "seen_at": pl.Datetime("us"), "ctime_ns": pl.Int64, "inode": pl.UInt64,
+}  # fmt: skip
+# Key (path, seen_at) of the raw.files row to update, and the stat that replaces its own.
+_RESTAT_SCHEMA = {
+    "path": pl.String, "seen_at": pl.Datetime("us"), "modified_at": pl.Datetime("us"),
+    "ctime_ns": pl.Int64, "inode": pl.UInt64,
 }  # fmt: skip
 _QUARANTINE_SCHEMA = {
     "path": pl.String, "file_name": pl.String, "reason": pl.String, "detail": pl.String,
@@ -223,6 +460,7 @@ _QUARANTINE_SCHEMA = {
 _ARTICLE_COLUMNS = [
     "article_id", "source_path", "title", "body", "boilerplate", "raw_text", "encoding",
     "published_date", "published_date_method", "published_date_note", "run_id", "loaded_at",
+    "decode_errors", "dateline_place", "agency",
 ]  # fmt: skip
 
 
@@ -236,7 +474,9 @@ def _prepare(docs: list[dict[str, object]]) -> pl.DataFrame:
     )
 
 
-_META_KEYS = ("path", "file_name", "run_id", "file_sha256", "size_bytes", "modified_at")
+_META_KEYS = (
+    "path", "file_name", "run_id", "file_sha256", "size_bytes", "modified_at", "ctime_ns", "inode",
+)  # fmt: skip
 
 
 def _meta_of(row: dict[str, object]) -> dict[str, object]:
@@ -311,7 +551,34 @@ def _flush(con: duckdb.DuckDBPyConnection, batch: _Batch, now: datetime) -> tupl
         },
         stage="ingest",
     )
+    _record_restat(con, batch.restat)
     return new.height, articles.height - new.height
+
+
+def _record_restat(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
+    """Give the last raw.files row of each file unchanged by hash its new stat, so the next
+    night finds it unchanged by stat alone instead of hashing it again. Outside the batch's
+    transaction on purpose: losing it costs one more hash, never a wrong version."""
+    if not rows:
+        return
+    con.register("_restat", pl.DataFrame(rows, schema=_RESTAT_SCHEMA).to_arrow())
+    try:
+        con.execute(
+            "update raw.files f set modified_at = r.modified_at, ctime_ns = r.ctime_ns, "
+            "inode = r.inode from _restat r where f.path = r.path and f.seen_at = r.seen_at"
+        )
+    finally:
+        con.unregister("_restat")
+
+
+def _last_reads(con: duckdb.DuckDBPyConnection) -> dict[str, _Seen]:
+    """Per path, its latest raw.files row that was read (has a hash)."""
+    rows = con.execute(
+        "select path, size_bytes, modified_at, ctime_ns, inode, file_sha256, seen_at "
+        "from raw.files where file_sha256 is not null "
+        "qualify row_number() over (partition by path order by seen_at desc) = 1"
+    ).fetchall()
+    return {row[0]: _Seen(*row[1:]) for row in rows}
 
 
 def ingest_folder(
@@ -321,23 +588,24 @@ def ingest_folder(
     now: datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     batch_docs: int = DEFAULT_BATCH_DOCS,
+    exclude_dirs: Sequence[Path] = (),
 ) -> IngestResult:
     """Read new files in batches of about `batch_docs` articles, each batch one transaction
-    (memory stays bounded; a crash keeps the batches already written)."""
+    (memory stays bounded; a crash keeps the batches already written). Folders in
+    `exclude_dirs` (the warehouse) are never read; every error is confined to its file."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     root = input_dir.resolve()
-    files = list_input_files(input_dir)
-    seen = {
-        path: (size, modified)
-        for path, size, modified in con.execute(
-            "select path, size_bytes, modified_at from raw.files where file_sha256 is not null"
-        ).fetchall()
-    }
+    listing = _scan(input_dir, exclude_dirs)
+    files = listing.files
+    seen = _last_reads(con)
     new = duplicates = unchanged = 0
     reasons: dict[str, int] = {}
     batch = _Batch(run_id)
+    for folder, exc in listing.unreadable_dirs:
+        detail = f"{type(exc).__name__}: {exc.strerror or exc}; its files were not listed"
+        batch.reject(_file_meta(folder, run_id), "unreadable_folder", detail)
     for path in track(files, len(files), "ingest", unit="file"):
-        _read(batch, path, root, seen, max_bytes)
+        _read_guarded(batch, path, root, seen, max_bytes)
         if len(batch.docs) >= batch_docs:
             n, d = _flush(con, batch, now)
             new, duplicates, unchanged = new + n, duplicates + d, unchanged + batch.unchanged

@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from finnews import batches as batch_book
 from finnews.config import Settings
 from finnews.dbt_build import DbtResult, dbt_build
 from finnews.extract.partitions import (
@@ -22,6 +25,7 @@ from finnews.extract.partitions import (
 from finnews.extract.persist import extract_pending
 from finnews.gate import GateResult, load_checks, run_gate
 from finnews.ingest import IngestResult, ingest_folder
+from finnews.policy import Policy, load_policy
 from finnews.publish import PublishResult, publish
 from finnews.report import write_report
 from finnews.runs import finish_run, start_run
@@ -53,9 +57,21 @@ class RunSummary:
             f"  events {c.get('events', 0)}  entities {c.get('entities', 0)}",
             f"  dbt       models {c.get('dbt_models', 0)}  tests passed {c.get('dbt_tests', 0)}",
             f"  checks    passed {c.get('checks_passed', 0)}  failed {c.get('checks_failed', 0)}",
-            f"  published {len(self.published_tables)} marts"
-            + (f" ({sum(self.published_tables.values())} rows)" if self.published_tables else ""),
+            f"  published {c.get('published_rows', 0)} new rows, rejected {c.get('rejected', 0)}"
+            + (f" {c['rejected_by_check']}" if c.get("rejected_by_check") else "")
+            + f"  ({len(self.published_tables)} marts"
+            + (
+                f", {sum(self.published_tables.values())} rows in all)"
+                if self.published_tables
+                else ")"
+            ),
         ]
+        for held in c.get("held_batches", []):
+            lines.append(
+                f"  HELD      batch {held['batch_id']} (run {held['run_id']}): "
+                + "; ".join(held.get("failed_checks") or [])
+                + "  -> make release BATCH=... or make discard BATCH=..."
+            )
         if self.failed_checks:
             lines.append("  failed:   " + "; ".join(self.failed_checks))
         if self.report:
@@ -85,6 +101,9 @@ class RunSummary:
                 f"{c.get('checks_passed', 0)} / {c.get('checks_failed', 0)}",
             ),
             ("quality verdict", c.get("verdict") or "not reached"),
+            ("rows published (new)", c.get("published_rows", 0)),
+            ("rows rejected", c.get("rejected", 0)),
+            ("held batches", len(c.get("held_batches", []))),
             ("marts published", len(self.published_tables)),
         ]
         lines = [f"# finnews nightly run `{self.run_id}`: **{self.status}**", "",
@@ -92,6 +111,13 @@ class RunSummary:
         if c.get("quarantine_reasons"):
             lines += ["", "Quarantined by reason: " + ", ".join(
                 f"{k} {v}" for k, v in sorted(c["quarantine_reasons"].items()))]  # fmt: skip
+        if c.get("rejected_by_check"):
+            lines += ["", "Rejected rows by check: " + ", ".join(
+                f"{k} {v}" for k, v in sorted(c["rejected_by_check"].items()))]  # fmt: skip
+        if c.get("held_batches"):
+            lines += ["", "## Held batches (`make release BATCH=…` / `make discard BATCH=…`)",
+                      *(f"- `{h['batch_id']}` (run {h['run_id']}): "
+                        + "; ".join(h.get("failed_checks") or []) for h in c["held_batches"])]  # fmt: skip
         if self.report:
             lines += ["", f"Report: `{self.report}`"]
         if self.failed_checks:
@@ -108,14 +134,35 @@ def _open(settings: Settings):  # noqa: ANN202 - a duckdb connection
 
 
 def begin(settings: Settings, run_id: str) -> int:
-    """Record the start of a run; returns how many dead earlier runs were marked abandoned."""
-    with _open(settings) as con:
-        return start_run(con, run_id, settings.input_dir)
+    """Record the start of a run; returns how many dead earlier runs were recovered: marked
+    `abandoned`, or `published_then_died` when published.duckdb names them as publisher.
+
+    A damaged work.duckdb (truncated, overwritten) stops the run here with the command that
+    rebuilds it, instead of failing half-way through a stage."""
+    import duckdb
+
+    from finnews.runs import REBUILD_HINT, WarehouseDamaged, database_problem, read_publication
+
+    problem = database_problem(settings.work_db)
+    if problem:
+        raise WarehouseDamaged(f"{settings.work_db}: {problem}; {REBUILD_HINT}")
+    try:
+        with _open(settings) as con:
+            dead = con.execute("select count(*) from raw.runs where status = 'running'").fetchone()
+            # Only when a run died: reading the published file's batches is not free.
+            publication = read_publication(settings.published_db) if dead[0] else None
+            return start_run(con, run_id, settings.input_dir, publication)
+    except duckdb.Error as exc:  # the writer's file cannot be read or written
+        raise WarehouseDamaged(
+            f"cannot record the run in {settings.work_db} ({type(exc).__name__}: {exc}); "
+            f"if the file is damaged, {REBUILD_HINT}"
+        ) from exc
 
 
 def ingest(settings: Settings, run_id: str) -> IngestResult:
     with _open(settings) as con:
-        return ingest_folder(con, settings.input_dir, run_id)
+        # The warehouse may lie inside the drop folder: its reports are never input.
+        return ingest_folder(con, settings.input_dir, run_id, exclude_dirs=[settings.warehouse_dir])
 
 
 def extract(settings: Settings, run_id: str) -> dict[str, int]:
@@ -146,13 +193,46 @@ def load_extraction(settings: Settings, run_id: str) -> dict[str, int]:
         return load_partitions(con, _extract_dir(settings, run_id), run_id)
 
 
+def dbt_vars(policy: Policy, batch_seq: int) -> dict[str, object]:
+    """What dbt gets from the pipeline: the batch's sequence number and the configuration
+    its row checks read (dbt_project.yml has the defaults for a dbt run by hand)."""
+    return {"batch_seq": batch_seq, "currencies": list(policy.quality.currencies)}
+
+
 def build(settings: Settings, run_id: str, full_refresh: bool = False) -> DbtResult:
-    return dbt_build(
+    """dbt build of one batch: its sequence number is reserved first (a killed build burns
+    it), the batch is registered in raw.batches once dbt finished."""
+    with _open(settings) as con:
+        seq = batch_book.reserve_batch_seq(con)
+    result = dbt_build(
         settings.dbt_project_dir,
         settings.work_db,
         settings.run_dir(run_id) / "dbt",
         settings.memory_limit,
         full_refresh=full_refresh,
+        dbt_vars=dbt_vars(load_policy(), seq),
+    )
+    with _open(settings) as con:
+        batch_book.register_batch(con, result.batch_id, seq, run_id)
+    return result
+
+
+# Models that read the facts whole (not batch by batch): rebuilt when a batch is held,
+# released or discarded, so they never show a batch that is not published.
+DERIVED_MODELS = ["dim_companies", "fct_rejected_rows", "path:models/reporting"]
+
+
+def rebuild_derived(settings: Settings, run_id: str, label: str = "derived") -> DbtResult:
+    with _open(settings) as con:
+        seq = con.execute("select coalesce(max(batch_seq), 0) from raw.batches").fetchone()[0]
+    return dbt_build(
+        settings.dbt_project_dir,
+        settings.work_db,
+        settings.run_dir(run_id) / f"dbt-{label}",
+        settings.memory_limit,
+        full_refresh=True,
+        dbt_vars=dbt_vars(load_policy(), int(seq)),
+        select=DERIVED_MODELS,
     )
 
 
@@ -162,8 +242,39 @@ def validate(settings: Settings, run_id: str) -> GateResult:
         return run_gate(con, checks, settings.run_dir(run_id))
 
 
+def hold(settings: Settings, run_id: str, batches: list[str], failed: list[str]) -> None:
+    """Hold the audited batches with the checks that failed; the derived marts are rebuilt
+    without them so the publication shows none of their rows."""
+    if not batches:
+        return
+    with _open(settings) as con:
+        batch_book.set_status(con, batches, "held", run_id, failed_checks=failed)
+    rebuild_derived(settings, run_id, "after-hold")
+
+
 def publish_marts(settings: Settings, run_id: str) -> PublishResult:
-    return publish(settings.work_db, settings.published_db, run_id, settings.memory_limit)
+    result = publish(settings.work_db, settings.published_db, run_id, settings.memory_limit)
+    with _open(settings) as con:
+        batch_book.set_status(con, result.new_batches, "published", run_id)
+    return result
+
+
+def night_counts(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Rejected rows of this run's extraction by check, and the batches still held."""
+    with connect(settings.work_db, read_only=True, memory_limit=settings.memory_limit) as con:
+        try:
+            by_check = dict(con.execute(
+                "select check_name, count(*) from intermediate.int_row_checks "
+                "where run_id = ? and check_name is not null group by 1 order by 1", [run_id]
+            ).fetchall())  # fmt: skip
+        except duckdb.CatalogException:  # no dbt build yet: nothing rejected
+            by_check = {}
+        held = batch_book.held_batches(con)
+    return {
+        "rejected": sum(by_check.values()),
+        "rejected_by_check": by_check,
+        "held_batches": [{**h, "held_at": str(h["held_at"])} for h in held],
+    }
 
 
 def write_run_report(settings: Settings, run_id: str) -> Path:
@@ -173,5 +284,93 @@ def write_run_report(settings: Settings, run_id: str) -> Path:
 
 
 def finish(settings: Settings, summary: RunSummary) -> None:
+    """Record how the run ended, then apply run-folder retention ([retention] keep_runs).
+
+    Runs in the flow's `finally`: when the run already failed, a second error here (work.duckdb
+    unreadable) is printed, not raised, so the run's own error is the one reported."""
+    import duckdb
+
+    from finnews.policy import load_policy
+    from finnews.retention import human_bytes, prune_runs
+    from finnews.runs import REBUILD_HINT
+
+    try:
+        with _open(settings) as con:
+            finish_run(con, summary.run_id, summary.status, summary.counts, summary.message)
+    except duckdb.Error as exc:
+        if summary.status == "completed":
+            raise
+        print(
+            f"could not record run {summary.run_id} as {summary.status} in raw.runs "
+            f"({type(exc).__name__}: {exc}); if work.duckdb is damaged, {REBUILD_HINT}"
+        )
+    try:  # retention never fails a run
+        keep = load_policy().retention.keep_runs
+        pruned = prune_runs(settings.runs_dir, keep, current=summary.run_id)
+        if pruned.removed:
+            print(
+                f"retention: removed {len(pruned.removed)} old run folder(s) "
+                f"({human_bytes(pruned.freed_bytes)}), keeping the newest {keep}"
+            )
+    except Exception as exc:  # noqa: BLE001
+        print(f"retention: run folders not pruned ({type(exc).__name__}: {exc})")
+
+
+# Operator decisions on held batches (`make batches`, `make release`, `make discard`): each
+# is recorded in raw.batches, raw.batch_decisions and as a row of raw.runs.
+def list_batches(settings: Settings, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest batches with their status, what held them and their rows per mart."""
+    with connect(settings.work_db, read_only=True, memory_limit=settings.memory_limit) as con:
+        rows = con.execute(
+            "select batch_id, batch_seq, run_id, status, failed_checks, built_at, decided_at "
+            "from raw.batches order by batch_seq desc limit ?",
+            [limit],
+        ).fetchall()
+        keys = ("batch_id", "batch_seq", "run_id", "status", "failed_checks", "built_at",
+                "decided_at")  # fmt: skip
+        found = [dict(zip(keys, r, strict=True)) for r in rows]
+        for batch in found:
+            batch["rows"] = _batch_rows(con, batch["batch_id"]) if batch["batch_id"] else 0
+    return found
+
+
+def _batch_rows(con: Any, batch_id: str) -> int:
+    parts = " + ".join(
+        f"(select count(*) from {t} where batch_id = $b)" for t in batch_book.INCREMENTAL_MARTS
+    )
+    return int(con.execute(f"select {parts}", {"b": batch_id}).fetchone()[0])
+
+
+def _operator_run(settings: Settings, run_id: str, action: str, batch_id: str, note: str) -> None:
     with _open(settings) as con:
-        finish_run(con, summary.run_id, summary.status, summary.counts, summary.message)
+        now = con.execute("select current_localtimestamp()").fetchone()[0]
+        con.execute(
+            "insert into raw.runs (run_id, started_at, ended_at, status, input_dir, message) "
+            "values (?, ?, ?, ?, ?, ?)",
+            [run_id, now, now, action, str(settings.input_dir), f"batch {batch_id}: {note}"],
+        )
+
+
+def decide_batch(
+    settings: Settings, batch_id: str, action: str, by: str, note: str = ""
+) -> PublishResult:
+    """Release (publish) or discard (never publish) a held batch, then republish so the
+    published file shows the decision. The caller holds the warehouse lock."""
+    if action not in ("released", "discarded"):
+        raise ValueError(f"unknown decision {action!r}: released or discarded")
+    from finnews.runs import new_run_id
+
+    run_id = new_run_id()
+    with _open(settings) as con:
+        row = con.execute(
+            "select status from raw.batches where batch_id = ?", [batch_id]
+        ).fetchone()
+        if row is None:
+            raise LookupError(f"no batch {batch_id} in {settings.work_db} (see `make batches`)")
+        if row[0] != "held":
+            raise ValueError(f"batch {batch_id} is {row[0]}, not held: nothing to {action[:-1]}")
+        batch_book.set_status(con, [batch_id], action, run_id, by=by, note=note)
+    rebuild_derived(settings, run_id, f"after-{action}")
+    result = publish_marts(settings, run_id)
+    _operator_run(settings, run_id, action, batch_id, note or f"{action} by {by}")
+    return result

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from finnews.batches import INCREMENTAL_MARTS, batches_in, record_published, sql_list
+from finnews.batches import (
+    INCREMENTAL_MARTS,
+    batches_in,
+    blocked_batches,
+    record_published,
+    sql_list,
+)
 from finnews.failpoints import failpoint
 from finnews.progress import track
 from finnews.warehouse import connect, ensure_raw_schema
@@ -26,7 +32,7 @@ PUBLISHED_SCHEMAS = ("marts", "reporting")
 # Run lineage differs between two builds of the same inputs; content checksums ignore it.
 LINEAGE_COLUMNS = (
     "run_id", "loaded_at", "extraction_run_id", "batch_id", "built_at", "source_built_at",
-    "last_file_seen_at",
+    "last_file_seen_at", "batch_seq", "source_batch_seq", "rejection_id",
 )  # fmt: skip
 
 
@@ -35,6 +41,9 @@ class PublishResult:
     path: Path
     tables: dict[str, int]
     checksums: dict[str, str]
+    # Batches this publication carried out for the first time, and their rows.
+    new_batches: list[str] = field(default_factory=list)
+    new_rows: int = 0
 
 
 def _hash_sum(con: duckdb.DuckDBPyConnection, query: str) -> tuple[int, int]:
@@ -69,6 +78,20 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def move_stale_wal(published_db: Path) -> Path | None:
+    """Move a WAL left beside the published file (an analyst's read-write session that was
+    killed) out of the way, as `<name>.wal.stale-<UTC time>`: DuckDB refuses to open a file
+    whose WAL belongs to an older version of it, so the new file would be unreadable for
+    everyone. Nothing is deleted. Returns where it went, or None when there was none."""
+    wal = published_db.with_name(published_db.name + ".wal")
+    if not wal.exists():
+        return None
+    aside = wal.with_name(f"{wal.name}.stale-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}")
+    os.replace(wal, aside)
+    print(f"publish: moved a stale WAL beside {published_db.name} aside to {aside.name}")
+    return aside
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -94,14 +117,21 @@ def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
         return None
 
 
+def _not_blocked(blocked: list[str]) -> str:
+    """A filter on batch_id that leaves out held and discarded batches."""
+    return f"batch_id not in {sql_list(blocked)}" if blocked else "true"
+
+
 def _apply_delta(
-    con: duckdb.DuckDBPyConnection, table: str, key: str, old_checksum: str
+    con: duckdb.DuckDBPyConnection, table: str, key: str, old_checksum: str, blocked: list[str]
 ) -> str | None:
     """Bring `table` up to date with work's copy by its unpublished batches only: replace the
     rows whose key the new batches carry, and update the additive checksum (row count, sum
-    of row hashes) with what left and what came. None if the result does not match work."""
+    of row hashes) with what left and what came. Held and discarded batches stay out. None
+    if the result does not match work's publishable rows."""
     new = [r[0] for r in con.execute(
-        f"select distinct batch_id from work.{table} except select distinct batch_id from {table}"
+        f"select distinct batch_id from work.{table} where {_not_blocked(blocked)} "
+        f"except select distinct batch_id from {table}"
     ).fetchall()]  # fmt: skip
     n, total = _parse(old_checksum)
     if new:
@@ -114,9 +144,23 @@ def _apply_delta(
         n_in, sum_in = _hash_sum(con, f"select * from {table} where batch_id in {batches}")
         n, total = n - n_out + n_in, total - sum_out + sum_in
     count = con.execute(f"select count(*) from {table}").fetchone()[0]
-    if count != n or count != con.execute(f"select count(*) from work.{table}").fetchone()[0]:
+    expected = con.execute(
+        f"select count(*) from work.{table} where {_not_blocked(blocked)}"
+    ).fetchone()[0]
+    if count != n or count != expected:
         return None
     return f"{n}:{total}"
+
+
+def _decisions(con: duckdb.DuckDBPyConnection) -> tuple[list[str], set[str]]:
+    """(held or discarded batches, batches published before) of the attached work file;
+    none when it keeps no batch records (a work file built by hand)."""
+    try:
+        blocked = sorted(blocked_batches(con, "work"))
+        rows = con.execute("select batch_id from work.raw.published_batches").fetchall()
+    except duckdb.CatalogException:
+        return [], set()
+    return blocked, {r[0] for r in rows}
 
 
 def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -> PublishResult:
@@ -133,6 +177,7 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
         shutil.copyfile(published_db, staging)
     counts: dict[str, int] = {}
     checksums: dict[str, str] = {}
+    new_rows = 0
     con = connect(staging, memory_limit=memory_limit)
     try:
         previous = _previous(con) or {}
@@ -142,6 +187,7 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
             con = connect(staging, memory_limit=memory_limit)
         # A file path, not article text: the only string formatted into SQL here.
         con.execute(f"attach {_sql_string(str(work_db))} as work (read_only)")
+        blocked, already = _decisions(con)
         tables = [f"{s}.{t}" for s, t in con.execute(
             """
             select schema_name, table_name from duckdb_tables()
@@ -165,20 +211,23 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
             checksum = None
             key = INCREMENTAL_MARTS.get(table)
             columns = _columns(con, f"work.{table}")
-            if (
-                key
-                and table in previous
-                and ("batch_id", "VARCHAR") in columns
-                and _columns(con, table) == columns
-            ):
-                checksum = _apply_delta(con, table, key, previous[table])
+            batched = ("batch_id", "VARCHAR") in columns
+            if key and table in previous and batched and _columns(con, table) == columns:
+                checksum = _apply_delta(con, table, key, previous[table], blocked)
             if checksum is None:
-                con.execute(f"create or replace table {table} as select * from work.{table}")
+                keep = _not_blocked(blocked) if batched else "true"
+                con.execute(
+                    f"create or replace table {table} as select * from work.{table} where {keep}"
+                )
                 checksum = table_checksum(con, table)
+            if key and batched:
+                new_rows += con.execute(
+                    f"select count(*) from {table} where {_not_blocked(sorted(already))}"
+                ).fetchone()[0]
             checksums[table] = checksum
             con.execute("commit")
             counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
-        batches = sorted(batches_in(con, "work"))
+        batches = sorted(batches_in(con, "work") - set(blocked))
         con.execute("detach work")
         con.execute("create schema if not exists meta")
         con.execute(
@@ -194,6 +243,7 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
         con.close()
     _fsync(staging)
     failpoint("publish.before_rename")
+    move_stale_wal(published_db)
     os.replace(staging, published_db)
     _fsync(published_db.parent)
     with connect(work_db, memory_limit=memory_limit) as work:
@@ -201,5 +251,8 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
         known = {
             r[0] for r in work.execute("select batch_id from raw.published_batches").fetchall()
         }
-        record_published(work, [b for b in batches if b not in known], run_id)
-    return PublishResult(path=published_db, tables=counts, checksums=checksums)
+        fresh = [b for b in batches if b not in known]
+        record_published(work, fresh, run_id)
+    return PublishResult(
+        path=published_db, tables=counts, checksums=checksums, new_batches=fresh, new_rows=new_rows
+    )

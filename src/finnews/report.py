@@ -16,6 +16,8 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from finnews.failpoints import failpoint  # noqa: E402
+
 TOP_COMPANIES = 8
 
 
@@ -110,10 +112,32 @@ def _quarantine_chart(quarantine: pd.DataFrame, out: Path) -> str | None:
     return _save(fig, out / "quarantine.png")
 
 
+def _rejected_and_held(
+    work: duckdb.DuckDBPyConnection, run_id: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """This run's rejected rows by check (with an example), and every batch still held."""
+    rejected = work.execute(
+        """
+        select check_name, table_name, count(*) as n_rows, min(reason) as example_reason,
+               first(evidence order by row_key) as example_evidence
+        from intermediate.int_row_checks
+        where run_id = ? and check_name is not null
+        group by check_name, table_name order by n_rows desc, check_name
+        """,
+        [run_id],
+    ).df()
+    held = work.execute(
+        "select batch_id, run_id, array_to_string(failed_checks, '; ') as failed_checks, "
+        "decided_at as held_at from raw.batches where status = 'held' order by batch_seq"
+    ).df()
+    return rejected, held
+
+
 def write_report(
     published_db: Path, work_db: Path, out_dir: Path, run_id: str, today: date | None = None
 ) -> Path:
     """Write `index.html` and its charts into `out_dir`; returns the HTML path."""
+    failpoint("report.running")
     today = today or date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(published_db), read_only=True) as pub:
@@ -136,6 +160,7 @@ def write_report(
         quarantine = work.execute(
             "select file_name, reason, detail, run_id from raw.quarantine order by quarantined_at desc"
         ).df()
+        rejected, held = _rejected_and_held(work, run_id)
     charts.append(_quarantine_chart(quarantine, out_dir))
     images = "".join(f"<img src='{name}' alt='{name}'>" for name in charts if name)
     upcoming = calendar[calendar["upcoming"]].drop(columns="upcoming")
@@ -151,6 +176,8 @@ table.data{{border-collapse:collapse;font-size:.9em}} table.data td,table.data t
 <h2>Upcoming earnings (from {today.isoformat()})</h2>{_table(upcoming, "no upcoming earnings dates")}
 <h2>Earnings calendar (all announced dates)</h2>{_table(calendar.drop(columns="upcoming"), "no earnings dates")}
 <h2>Latest metrics per company</h2>{_table(latest, "no metrics")}
+<h2>Rejected rows of this run, by check</h2>{_table(rejected, "no rejected rows")}
+<h2>Held batches (make release BATCH=… / make discard BATCH=…)</h2>{_table(held, "no held batches")}
 <h2>Quarantine</h2>{_table(quarantine, "no quarantined files")}
 </body></html>
 """

@@ -41,6 +41,8 @@ create table if not exists raw.files (
     file_sha256 varchar,
     size_bytes bigint,
     modified_at timestamp,
+    ctime_ns bigint,
+    inode ubigint,
     status varchar not null,
     article_id varchar,
     run_id varchar not null,
@@ -54,9 +56,12 @@ create table if not exists raw.articles (
     boilerplate varchar,
     raw_text varchar not null,
     encoding varchar,
+    decode_errors integer,
     published_date date,
     published_date_method varchar,
     published_date_note varchar,
+    dateline_place varchar,
+    agency varchar,
     run_id varchar not null,
     loaded_at timestamp not null
 );
@@ -103,6 +108,33 @@ create table if not exists raw.published_batches (
     run_id varchar not null,
     published_at timestamp not null
 );
+-- One row per dbt build (batch): its place in the warehouse's own order (batch_seq, from a
+-- sequence, never the clock) and what the audit and the operator decided about it.
+create sequence if not exists raw.batch_sequence start 1;
+create table if not exists raw.batches (
+    batch_id varchar,
+    batch_seq bigint not null,
+    run_id varchar not null,
+    status varchar not null,
+    failed_checks varchar[],
+    built_at timestamp,
+    decided_at timestamp,
+    decided_by varchar,
+    note varchar
+);
+create table if not exists raw.batch_decisions (
+    batch_id varchar not null,
+    action varchar not null,
+    run_id varchar,
+    decided_at timestamp not null,
+    decided_by varchar,
+    note varchar
+);
+-- Batches the audit no longer looks at: published, held (until released) or discarded.
+create or replace view raw.settled_batches as
+    select batch_id from raw.published_batches
+    union all
+    select batch_id from raw.batches where status in ('held', 'discarded') and batch_id is not null;
 create table if not exists raw.figures (
     figure_id varchar not null,
     article_id varchar not null,
@@ -186,6 +218,11 @@ MIGRATIONS = (
     "alter table raw.figures add column if not exists range_type varchar",
     "alter table raw.figures add column if not exists evidence varchar",
     "alter table raw.entities add column if not exists evidence varchar",
+    "alter table raw.files add column if not exists ctime_ns bigint",
+    "alter table raw.files add column if not exists inode ubigint",
+    "alter table raw.articles add column if not exists decode_errors integer",
+    "alter table raw.articles add column if not exists dateline_place varchar",
+    "alter table raw.articles add column if not exists agency varchar",
 )
 
 

@@ -15,14 +15,15 @@ with new_articles as (
     where run_id in {{ new_runs }}
 ),
 {% if is_incremental() %}
--- Older articles at a path that has seen a file since the newest one this table knows.
+-- Older articles at a path that has seen a file in a run no finished build has consumed
+-- yet (the warehouse's own record of builds, raw.batches, never the clock).
 touched as (
     select distinct f.article_id
     from {{ ref('stg_files') }} f
     where f.article_id is not null
       and f.path in (
           select path from {{ ref('stg_files') }}
-          where seen_at > (select max(last_file_seen_at) from {{ this }})
+          where run_id not in (select run_id from {{ source('raw', 'batches') }})
       )
       and f.article_id not in (select article_id from new_articles)
 ),
@@ -125,7 +126,8 @@ new_rows as (
         a.loaded_at,
         s.extraction_run_id,
         v.last_file_seen_at,
-        {{ batch_id() }} as batch_id
+        {{ batch_id() }} as batch_id,
+        {{ batch_seq() }} as batch_seq
     from scope s
     join {{ ref('stg_articles') }} a using (article_id)
     left join main on main.article_id = s.article_id
@@ -140,12 +142,13 @@ select * from new_rows
 {% if is_incremental() %}
 union all by name
 select
-    d.* exclude (is_latest_version, version_no, n_sources, last_file_seen_at, batch_id),
+    d.* exclude (is_latest_version, version_no, n_sources, last_file_seen_at, batch_id, batch_seq),
     v.is_latest_version,
     v.version_no,
     v.n_sources,
     v.last_file_seen_at,
-    {{ batch_id() }} as batch_id
+    {{ batch_id() }} as batch_id,
+    {{ batch_seq() }} as batch_seq
 from {{ this }} d
 join versions v using (article_id)
 where d.article_id in (select article_id from scope where not is_new)

@@ -10,6 +10,8 @@ with coverage as (
         sum(n_positive) as n_positive,
         sum(n_negative) as n_negative
     from {{ ref('int_article_companies') }}
+    -- Only articles that may be published count (none of a held or discarded batch).
+    where article_id in (select article_id from {{ publishable(ref('dim_articles')) }})
     group by company_id
 )
 select

@@ -1,5 +1,6 @@
 -- Incremental: appends the mentions of the extraction runs not built yet.
 {{ config(materialized='incremental', incremental_strategy='append') }}
+{%- set new_runs = unbuilt_runs(ref('stg_company_mentions')) %}
 
 select
     m.mention_id,
@@ -12,7 +13,9 @@ select
     m.char_start,
     m.char_end,
     m.run_id,
-    {{ batch_id() }} as batch_id
+    {{ batch_id() }} as batch_id,
+    {{ batch_seq() }} as batch_seq
 from {{ ref('stg_company_mentions') }} m
 join {{ ref('stg_articles') }} a using (article_id)
-where m.run_id in {{ unbuilt_runs(ref('stg_company_mentions')) }}
+where m.run_id in {{ new_runs }}
+  and m.mention_id not in {{ rejected_keys('fct_company_mentions', new_runs) }}

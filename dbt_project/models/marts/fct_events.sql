@@ -28,8 +28,10 @@ select
     e.char_end,
     e.run_id,
     {{ batch_id() }} as batch_id,
+    {{ batch_seq() }} as batch_seq,
     {{ built_at() }} as built_at
 from {{ ref('stg_events') }} e
 join {{ ref('stg_articles') }} a using (article_id)
 left join figures f using (figure_id)
 where e.run_id in {{ new_runs }}
+  and e.event_id not in {{ rejected_keys('fct_events', new_runs) }}

@@ -3,11 +3,14 @@
 -- the extraction, so no join with the sentences).
 -- Incremental: each run appends the figures of the extraction runs not built yet; every
 -- join is restricted to those runs, so the cost follows the new rows, not the table.
+-- Figures a row check rejected (marts.fct_rejected_rows) are left out.
 {{ config(materialized='incremental', incremental_strategy='append') }}
+{%- set new_runs = unbuilt_runs(ref('stg_figures')) %}
 
 with figures as (
     select * from {{ ref('stg_figures') }}
-    where run_id in {{ unbuilt_runs(ref('stg_figures')) }} and kind <> 'date'
+    where run_id in {{ new_runs }} and kind <> 'date'
+      and figure_id not in {{ rejected_keys('fct_metrics', new_runs) }}
 )
 select
     f.figure_id,
@@ -35,6 +38,7 @@ select
     f.evidence,
     f.run_id,
     {{ batch_id() }} as batch_id,
+    {{ batch_seq() }} as batch_seq,
     {{ built_at() }} as built_at
 from figures f
 join {{ ref('stg_articles') }} a using (article_id)

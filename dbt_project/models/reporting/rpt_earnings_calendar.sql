@@ -8,13 +8,13 @@
 ) }}
 
 with earnings as (
-    select * from {{ ref('fct_events') }}
+    select * from {{ publishable(ref('fct_events')) }}
     where event_type = 'earnings_release' and event_date is not null and company_id is not null
 ),
 {% if is_incremental() %}
 touched as (
     select distinct company_id, event_date from earnings
-    where built_at > (select max(source_built_at) from {{ this }})
+    where batch_seq > (select max(source_batch_seq) from {{ this }})
 ),
 scope as (select e.* from earnings e semi join touched t using (company_id, event_date)),
 {% else %}
@@ -43,6 +43,6 @@ select
     g.first_reported_on,
     g.last_reported_on,
     g.latest_evidence,
-    (select max(built_at) from {{ ref('fct_events') }}) as source_built_at
+    (select max(batch_seq) from {{ ref('fct_events') }}) as source_batch_seq
 from grouped g
 join {{ ref('stg_companies') }} c using (company_id)

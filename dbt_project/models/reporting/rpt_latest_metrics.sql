@@ -10,10 +10,10 @@
 with fresh as (
     select company_id, metric_type, unit, value, qualifier, as_of_date, surface, article_id,
            figure_id, char_start
-    from {{ ref('fct_metrics') }}
+    from {{ publishable(ref('fct_metrics')) }}
     where company_id is not null and value is not null
     {% if is_incremental() %}
-      and built_at > (select max(source_built_at) from {{ this }})
+      and batch_seq > (select max(source_batch_seq) from {{ this }})
     {% endif %}
 ),
 candidates as (
@@ -48,7 +48,7 @@ select
     r.article_id,
     r.figure_id,
     r.char_start,
-    (select max(built_at) from {{ ref('fct_metrics') }}) as source_built_at
+    (select max(batch_seq) from {{ ref('fct_metrics') }}) as source_batch_seq
 from ranked r
 join {{ ref('stg_companies') }} c using (company_id)
 where r.recency = 1

@@ -9,14 +9,14 @@
 ) }}
 
 with prices as (
-    select company_id, as_of_date, unit as currency, value, article_id, built_at
-    from {{ ref('fct_metrics') }}
+    select company_id, as_of_date, unit as currency, value, article_id, batch_seq
+    from {{ publishable(ref('fct_metrics')) }}
     where metric_type = 'share_price' and company_id is not null and as_of_date is not null
 ),
 {% if is_incremental() %}
 touched as (
     select distinct company_id, as_of_date, currency from prices
-    where built_at > (select max(source_built_at) from {{ this }})
+    where batch_seq > (select max(source_batch_seq) from {{ this }})
 ),
 scope as (select p.* from prices p semi join touched t using (company_id, as_of_date, currency)),
 {% else %}
@@ -45,6 +45,6 @@ select
     g.max_price,
     g.avg_price,
     g.article_ids,
-    (select max(built_at) from {{ ref('fct_metrics') }}) as source_built_at
+    (select max(batch_seq) from {{ ref('fct_metrics') }}) as source_batch_seq
 from grouped g
 join {{ ref('stg_companies') }} c using (company_id)

@@ -9,6 +9,6 @@ select
     max(e.published_date) as last_seen_on,
     first(e.evidence order by e.published_date desc nulls last, e.entity_id) as example_evidence,
     first(e.article_id order by e.published_date desc nulls last, e.entity_id) as example_article_id
-from {{ ref('fct_entity_mentions') }} e
+from {{ publishable(ref('fct_entity_mentions')) }} e
 where e.entity_type = 'organisation_candidate'
 group by e.name
