@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs browser bench eval status republish rebuild prune
+.PHONY: install run test lint format clean serve query docs browser bench eval batches release discard status republish rebuild prune
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -84,3 +84,15 @@ rebuild: install
 
 prune: install
 	$(PY) -m finnews.ops prune $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+# Held batches (docs/operations.md): list them, publish one, or drop one for good.
+batches: install
+	$(PY) -m finnews.ops batches $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+release: install
+	@test -n "$(BATCH)" || { echo "usage: make release BATCH=<batch id from make batches>"; exit 2; }
+	$(PY) -m finnews.ops release --batch $(BATCH) $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
+discard: install
+	@test -n "$(BATCH)" || { echo "usage: make discard BATCH=<batch id from make batches>"; exit 2; }
+	$(PY) -m finnews.ops discard --batch $(BATCH) $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))

@@ -128,10 +128,10 @@ def nightly(
             summary.counts.update(pipeline.night_counts(settings, run_id))
             summary.report = report_task(settings, run_id)
             summary.status = "completed"
-        except RunCancelled as exc:
+        except (RunCancelled, KeyboardInterrupt) as exc:
             summary.status = "cancelled"
             summary.counts.setdefault("published", False)
-            summary.message = str(exc)
+            summary.message = str(exc) or "stopped by SIGINT (Ctrl-C)"
             raise
         except Exception as exc:
             summary.status = "failed"
@@ -171,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     except RunCancelled as exc:  # recorded as cancelled by the flow
         print(f"nightly run cancelled: {exc}", file=sys.stderr)
         return 143
+    except KeyboardInterrupt:
+        print("nightly run cancelled: stopped by SIGINT (Ctrl-C)", file=sys.stderr)
+        return 130
     except Exception as exc:  # the flow already logged and recorded it
         print(f"nightly run failed: {exc}", file=sys.stderr)
         return 1

@@ -10,10 +10,12 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -114,3 +116,30 @@ def visible_text(dom: str) -> str:
     text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", dom)
     text = re.sub(r"<[^>]+>", " ", text)
     return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def prefect_server(home: Path, timeout: float = 180) -> Iterator[str]:
+    """A real Prefect API server on a free loopback port, its database in `home` (created
+    and migrated at its start); yields the API URL, ends the server afterwards."""
+    from flows.deploy import wait_for_api
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+         "--port", str(port)],
+        env={**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        wait_for_api(url, timeout=timeout)
+        yield url
+    finally:
+        kill_group(server)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,34 +15,17 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.deploy import wait_for_api
-from tests.helpers import ROOT, copy_seeds, kill_group, query
+from tests.helpers import ROOT, copy_seeds, kill_group, prefect_server, query
 
 pytestmark = pytest.mark.e2e
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("prefect-server-home")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port)],
-        env={**os.environ, "PREFECT_HOME": str(home)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        wait_for_api(url, timeout=120)
+    """A server of this module's own (the deployment and its runs stay apart from the
+    session's server that the other tests use)."""
+    with prefect_server(tmp_path_factory.mktemp("prefect-server-home"), timeout=120) as url:
         yield url
-    finally:
-        kill_group(server)
 
 
 @pytest.fixture(scope="module")

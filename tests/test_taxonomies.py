@@ -1,4 +1,6 @@
-"""The dbt accepted_values tests and the extractor's taxonomies must not drift apart."""
+"""The dbt accepted_values tests, the row checks and the extractor's taxonomies must not drift
+apart: one list each in dbt_project.yml `vars`, read by the tests in _marts.yml and by
+macros/row_checks.sql, equal to what the extractor emits."""
 
 from __future__ import annotations
 
@@ -8,12 +10,15 @@ import yaml
 
 from finnews.extract.events import EVENT_TYPES
 from finnews.extract.figures import METRIC_TYPES
+from finnews.lexicon import CURRENCIES, PERCENT_UNITS
+from finnews.policy import Quality
 
-MARTS_YML = Path(__file__).resolve().parents[1] / "dbt_project/models/marts/_marts.yml"
+DBT = Path(__file__).resolve().parents[1] / "dbt_project"
+VARS = yaml.safe_load((DBT / "dbt_project.yml").read_text())["vars"]
 
 
-def accepted_values(model: str, column: str) -> list[str]:
-    spec = yaml.safe_load(MARTS_YML.read_text())
+def accepted_values(model: str, column: str) -> str:
+    spec = yaml.safe_load((DBT / "models/marts/_marts.yml").read_text())
     (node,) = [m for m in spec["models"] if m["name"] == model]
     (col,) = [c for c in node["columns"] if c["name"] == column]
     (test,) = [t for t in col["data_tests"] if isinstance(t, dict) and "accepted_values" in t]
@@ -21,8 +26,17 @@ def accepted_values(model: str, column: str) -> list[str]:
 
 
 def test_metric_types_match_dbt_tests() -> None:
-    assert accepted_values("fct_metrics", "metric_type") == METRIC_TYPES
+    assert accepted_values("fct_metrics", "metric_type") == "{{ var('metric_types') }}"
+    assert VARS["metric_types"] == METRIC_TYPES
 
 
 def test_event_types_match_dbt_tests() -> None:
-    assert accepted_values("fct_events", "event_type") == EVENT_TYPES
+    assert accepted_values("fct_events", "event_type") == "{{ var('event_types') }}"
+    assert VARS["event_types"] == EVENT_TYPES
+
+
+def test_units_match_what_the_extractor_emits() -> None:
+    assert accepted_values("fct_metrics", "unit") == "{{ var('currencies') + var('other_units') }}"
+    # Every currency the extractor knows is accepted by default (dbt and finnews.toml alike).
+    assert set(VARS["currencies"]) == set(CURRENCIES.values()) == set(Quality().currencies)
+    assert set(PERCENT_UNITS.values()) <= set(VARS["other_units"])

@@ -10,6 +10,9 @@ docs/operations.md says which command recovers from which failure.
     rebuild     work.duckdb truncated or corrupt: move it aside, rebuild it from the input
                 folder with the nightly flow (which also brings published.duckdb up to date)
     prune       apply run-folder retention ([retention] keep_runs) now
+    batches     the newest batches with their status and what held them
+    release     publish a held batch
+    discard     drop a held batch for good (never published)
 """
 
 from __future__ import annotations
@@ -124,12 +127,6 @@ def published_problem(path: Path, verify: bool = True) -> str | None:
     return None
 
 
-def pending_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Batches in work's marts that no publication carried and no decision keeps out."""
-    pending = getattr(batch_book, "pending_batches", None)
-    return pending(con) if pending else batch_book.unpublished_batches(con)
-
-
 # --------------------------------------------------------------------------- republish
 
 
@@ -170,7 +167,7 @@ def republish(settings: Settings, args: argparse.Namespace) -> int:
             "run `make rebuild` instead, which rebuilds work and publishes"
         )
     with duckdb.connect(str(work), read_only=True) as con:
-        pending = pending_batches(con)
+        pending = batch_book.pending_batches(con)
         row = con.execute(
             "select run_id from raw.runs where published order by ended_at desc nulls last, "
             "started_at desc limit 1"
@@ -395,6 +392,77 @@ def prune(settings: Settings, args: argparse.Namespace) -> int:
         log_action(settings, f"prune: {text}")
     print(text)
     return 0
+
+
+# ------------------------------------------------------------- batches, release, discard
+
+
+def _batches_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--last", type=int, default=20, help="how many batches (newest first)")
+
+
+@command(
+    "batches",
+    "list the newest batches: status (built, published, held, discarded), what held them",
+    writes=False,
+    arguments=_batches_args,
+)
+def batches(settings: Settings, args: argparse.Namespace) -> int:
+    from finnews.pipeline import list_batches
+
+    found = list_batches(settings, args.last)
+    if not found:
+        print(f"no batches in {settings.work_db}")
+        return 0
+    print(f"{'seq':>5}  {'batch':36}  {'status':10}  {'rows':>7}  run / held by")
+    for b in found:
+        why = "; ".join(b["failed_checks"] or []) if b["status"] in ("held", "discarded") else ""
+        print(f"{b['batch_seq']:>5}  {b['batch_id'] or '-':36}  {b['status']:10}  "
+              f"{b['rows']:>7}  {b['run_id']}{'  ' + why if why else ''}")  # fmt: skip
+    held = [b for b in found if b["status"] == "held"]
+    if held:
+        print(f"{len(held)} held: make release BATCH=<id> publishes one, "
+              "make discard BATCH=<id> drops it for good")  # fmt: skip
+    return 0
+
+
+def _decision_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--batch", required=True, help="the held batch's id (see `batches`)")
+    parser.add_argument("--note", default="", help="why (kept in raw.batch_decisions)")
+
+
+def _decide(settings: Settings, args: argparse.Namespace, action: str) -> int:
+    from finnews.pipeline import decide_batch
+
+    by = os.environ.get("USER") or os.environ.get("LOGNAME") or "operator"
+    try:
+        result = decide_batch(settings, args.batch, action, by=by, note=args.note)
+    except (LookupError, ValueError) as exc:
+        raise OpsError(str(exc)) from exc
+    log_action(settings, f"{action} batch {args.batch}")
+    print(f"batch {args.batch} {action}; published {result.new_rows} new rows "
+          f"({len(result.tables)} tables in {result.path})")  # fmt: skip
+    return 0
+
+
+@command(
+    "release",
+    "publish a held batch (its rows reach the marts and reports of the published file)",
+    writes=True,
+    arguments=_decision_args,
+)
+def release(settings: Settings, args: argparse.Namespace) -> int:
+    return _decide(settings, args, "released")
+
+
+@command(
+    "discard",
+    "drop a held batch for good: never published (its rows stay in work.duckdb, excluded)",
+    writes=True,
+    arguments=_decision_args,
+)
+def discard(settings: Settings, args: argparse.Namespace) -> int:
+    return _decide(settings, args, "discarded")
 
 
 # -------------------------------------------------------------------------------- main

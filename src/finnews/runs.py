@@ -276,23 +276,16 @@ def record_missing_batches(con: duckdb.DuckDBPyConnection, publication: Publicat
     missing = sorted(carried - known)
     record_published(con, missing, publication.run_id)
     # The batch book (raw.batches) may also still say `built` for what went out.
-    set_status = getattr(batch_book, "set_status", None)
-    if set_status is not None:
-        try:
-            built = {
-                r[0]
-                for r in con.execute(
-                    "select batch_id from raw.batches where status = 'built'"
-                ).fetchall()
-            }
-        except duckdb.CatalogException:
-            built = set()
-        mark = sorted((carried & built) | set(missing))
-        if mark:
-            set_status(
-                con, mark, "published", publication.run_id, by="recovery",
-                note="published.duckdb carries it; its run died before recording that",
-            )  # fmt: skip
+    built = {
+        r[0]
+        for r in con.execute("select batch_id from raw.batches where status = 'built'").fetchall()
+    }
+    mark = sorted((carried & built) | set(missing))
+    if mark:
+        batch_book.set_status(
+            con, mark, "published", publication.run_id, by="recovery",
+            note="published.duckdb carries it; its run died before recording that",
+        )  # fmt: skip
     return missing
 
 
