@@ -266,15 +266,22 @@ def rebuild(settings: Settings, args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------ status
 
 
-def _status_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--last", type=int, default=5, help="how many runs to list (5)")
+def _last(default: int, what: str) -> Callable[[argparse.ArgumentParser], None]:
+    """A `--last N` option: how many of the newest `what` a listing shows."""
+
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--last", type=int, default=default, help=f"how many {what} to list ({default})"
+        )
+
+    return add
 
 
 @command(
     "status",
     "lock holder, last runs, damaged files, stale WAL, size of runs/",
     writes=False,
-    arguments=_status_args,
+    arguments=_last(5, "runs"),
 )
 def status(settings: Settings, args: argparse.Namespace) -> int:
     problems: list[str] = []
@@ -397,15 +404,11 @@ def prune(settings: Settings, args: argparse.Namespace) -> int:
 # ------------------------------------------------------------- batches, release, discard
 
 
-def _batches_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--last", type=int, default=20, help="how many batches (newest first)")
-
-
 @command(
     "batches",
     "list the newest batches: status (built, published, held, discarded), what held them",
     writes=False,
-    arguments=_batches_args,
+    arguments=_last(20, "batches"),
 )
 def batches(settings: Settings, args: argparse.Namespace) -> int:
     from finnews.pipeline import list_batches
