@@ -76,6 +76,7 @@ def record_published(con: duckdb.DuckDBPyConnection, batches: list[str], run_id:
 #   held       a batch-level check failed: kept out of every publication until released
 #   released   an operator released it: the next publication carries it
 #   discarded  an operator dropped it: never published (its rows stay in work, excluded)
+#   empty      the build added no rows (a night with nothing new): nothing to publish
 BLOCKED = ("held", "discarded")
 
 
@@ -150,3 +151,19 @@ def held_batches(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     ).fetchall()
     keys = ("batch_id", "batch_seq", "run_id", "failed_checks", "held_at")
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def mark_empty(con: duckdb.DuckDBPyConnection) -> None:
+    """Built batches that added no row to any mart (nights with nothing new) are `empty`, so
+    they do not stay `built` (waiting for a verdict) for ever."""
+    present = batches_in(con)
+    waiting = [
+        r[0]
+        for r in con.execute("select batch_id from raw.batches where status = 'built'").fetchall()
+        if r[0] and r[0] not in present
+    ]
+    if waiting:
+        con.execute(
+            "update raw.batches set status = 'empty' where batch_id in (select unnest(?))",
+            [waiting],
+        )

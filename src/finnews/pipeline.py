@@ -256,6 +256,7 @@ def publish_marts(settings: Settings, run_id: str) -> PublishResult:
     result = publish(settings.work_db, settings.published_db, run_id, settings.memory_limit)
     with _open(settings) as con:
         batch_book.set_status(con, result.new_batches, "published", run_id)
+        batch_book.mark_empty(con)
     return result
 
 

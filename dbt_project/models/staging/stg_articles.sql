@@ -5,6 +5,7 @@ select
     body,
     boilerplate,
     encoding,
+    decode_errors,
     published_date,
     published_date_method,
     published_date_note,
