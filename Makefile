@@ -56,8 +56,9 @@ bench: install
 eval: install
 	$(PY) -m finnews.evaluate $(EVAL_ARGS)
 
+# Both cores: two workers, each taking whole test files (module fixtures stay on one worker).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: install
 	$(PY) -m ruff check src flows expectations tests scripts bench
