@@ -35,6 +35,7 @@ from finnews.clean import clean_articles
 from finnews.decode import Decoded, decode_bytes
 from finnews.progress import track
 from finnews.pubdate import infer_published_date
+from finnews.truncation import is_cut_off
 from finnews.warehouse import append_frames
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
@@ -421,15 +422,6 @@ def _title(body: pl.Expr) -> pl.Expr:
     )
 
 
-def _cut_off(body: pl.Expr) -> pl.Expr:
-    """Prose that stops mid-word or mid-figure (finnews.truncation: a hyphen, comma, opening
-    bracket or quote, a word no clause ends with, a figure with a cut unit). A last clause
-    without a full stop is no cut."""
-    from finnews.truncation import is_cut_off  # here: the module's imports are not ours
-
-    return is_cut_off(body)
-
-
 def _article_id(body: str) -> str:
     # Identity is the prose, not the bytes: whitespace and ads around it do not matter.
     normalized = " ".join(body.split())
@@ -469,7 +461,7 @@ def _prepare(docs: list[dict[str, object]]) -> pl.DataFrame:
     cleaned = infer_published_date(clean_articles(frame.lazy())).collect()
     return cleaned.with_columns(
         _title(pl.col("body")).alias("title"),
-        _cut_off(pl.col("body")).alias("cut_off"),
+        is_cut_off(pl.col("body")).alias("cut_off"),
         pl.Series("article_id", [_article_id(b) for b in cleaned["body"]], dtype=pl.String),
     )
 
