@@ -153,10 +153,12 @@ def held_batches(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def mark_empty(con: duckdb.DuckDBPyConnection) -> None:
+def mark_empty(con: duckdb.DuckDBPyConnection, carried: set[str]) -> None:
     """Built batches that added no row to any mart (nights with nothing new) are `empty`, so
-    they do not stay `built` (waiting for a verdict) for ever."""
-    present = batches_in(con)
+    they do not stay `built` (waiting for a verdict) for ever. `carried`: the batches a
+    publication just carried, i.e. every batch with rows that is not held or discarded (the
+    publisher has read them already; no second scan of the marts)."""
+    present = carried
     waiting = [
         r[0]
         for r in con.execute("select batch_id from raw.batches where status = 'built'").fetchall()

@@ -130,17 +130,20 @@ def published_problem(path: Path, verify: bool = True) -> str | None:
 # --------------------------------------------------------------------------- republish
 
 
-def _republish_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--force", action="store_true", help="republish even if published.duckdb looks healthy"
-    )
+def _force(help: str) -> Callable[[argparse.ArgumentParser], None]:
+    """A `--force` flag: do the repair even though the file looks sound."""
+
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--force", action="store_true", help=help)
+
+    return add
 
 
 @command(
     "republish",
     "published.duckdb corrupt or missing: move it aside and publish again from work.duckdb",
     writes=True,
-    arguments=_republish_args,
+    arguments=_force("republish even if published.duckdb looks healthy"),
 )
 def republish(settings: Settings, args: argparse.Namespace) -> int:
     pub, work = settings.published_db, settings.work_db
@@ -211,18 +214,12 @@ def republish(settings: Settings, args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- rebuild
 
 
-def _rebuild_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--force", action="store_true", help="rebuild even if work.duckdb reads cleanly"
-    )
-
-
 @command(
     "rebuild",
     "work.duckdb truncated or corrupt: move it aside, rebuild it from the input folder",
     writes=True,
     needs_input=True,
-    arguments=_rebuild_args,
+    arguments=_force("rebuild even if work.duckdb reads cleanly"),
 )
 def rebuild(settings: Settings, args: argparse.Namespace) -> int:
     work, pub = settings.work_db, settings.published_db

@@ -28,7 +28,16 @@ from finnews.ingest import IngestResult, ingest_folder
 from finnews.policy import Policy, load_policy
 from finnews.publish import PublishResult, publish
 from finnews.report import write_report
-from finnews.runs import finish_run, start_run
+from finnews.retention import human_bytes, prune_runs
+from finnews.runs import (
+    REBUILD_HINT,
+    WarehouseDamaged,
+    database_problem,
+    finish_run,
+    new_run_id,
+    read_publication,
+    start_run,
+)
 from finnews.warehouse import connect, ensure_raw_schema
 
 
@@ -139,10 +148,6 @@ def begin(settings: Settings, run_id: str) -> int:
 
     A damaged work.duckdb (truncated, overwritten) stops the run here with the command that
     rebuilds it, instead of failing half-way through a stage."""
-    import duckdb
-
-    from finnews.runs import REBUILD_HINT, WarehouseDamaged, database_problem, read_publication
-
     problem = database_problem(settings.work_db)
     if problem:
         raise WarehouseDamaged(f"{settings.work_db}: {problem}; {REBUILD_HINT}")
@@ -256,7 +261,7 @@ def publish_marts(settings: Settings, run_id: str) -> PublishResult:
     result = publish(settings.work_db, settings.published_db, run_id, settings.memory_limit)
     with _open(settings) as con:
         batch_book.set_status(con, result.new_batches, "published", run_id)
-        batch_book.mark_empty(con)
+        batch_book.mark_empty(con, set(result.carried))
     return result
 
 
@@ -289,12 +294,6 @@ def finish(settings: Settings, summary: RunSummary) -> None:
 
     Runs in the flow's `finally`: when the run already failed, a second error here (work.duckdb
     unreadable) is printed, not raised, so the run's own error is the one reported."""
-    import duckdb
-
-    from finnews.policy import load_policy
-    from finnews.retention import human_bytes, prune_runs
-    from finnews.runs import REBUILD_HINT
-
     try:
         with _open(settings) as con:
             finish_run(con, summary.run_id, summary.status, summary.counts, summary.message)
@@ -359,8 +358,6 @@ def decide_batch(
     published file shows the decision. The caller holds the warehouse lock."""
     if action not in ("released", "discarded"):
         raise ValueError(f"unknown decision {action!r}: released or discarded")
-    from finnews.runs import new_run_id
-
     run_id = new_run_id()
     with _open(settings) as con:
         row = con.execute(

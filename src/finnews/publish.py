@@ -44,6 +44,8 @@ class PublishResult:
     # Batches this publication carried out for the first time, and their rows.
     new_batches: list[str] = field(default_factory=list)
     new_rows: int = 0
+    # Every batch the publication carries (all of work's batches but held and discarded).
+    carried: list[str] = field(default_factory=list)
 
 
 def _hash_sum(con: duckdb.DuckDBPyConnection, query: str) -> tuple[int, int]:
@@ -254,5 +256,6 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
         fresh = [b for b in batches if b not in known]
         record_published(work, fresh, run_id)
     return PublishResult(
-        path=published_db, tables=counts, checksums=checksums, new_batches=fresh, new_rows=new_rows
-    )
+        path=published_db, tables=counts, checksums=checksums, new_batches=fresh,
+        new_rows=new_rows, carried=batches,
+    )  # fmt: skip

@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from finnews.batches import held_batches  # noqa: E402
 from finnews.failpoints import failpoint  # noqa: E402
 
 TOP_COMPANIES = 8
@@ -126,10 +127,10 @@ def _rejected_and_held(
         """,
         [run_id],
     ).df()
-    held = work.execute(
-        "select batch_id, run_id, array_to_string(failed_checks, '; ') as failed_checks, "
-        "decided_at as held_at from raw.batches where status = 'held' order by batch_seq"
-    ).df()
+    held = pd.DataFrame(
+        [{**h, "failed_checks": "; ".join(h["failed_checks"] or [])} for h in held_batches(work)],
+        columns=["batch_id", "batch_seq", "run_id", "failed_checks", "held_at"],
+    )
     return rejected, held
 
 
