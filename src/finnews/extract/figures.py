@@ -6,209 +6,47 @@ import polars as pl
 
 from finnews.asciify import asciify_pattern
 from finnews.extract.periods import period_columns
-from finnews.lexicon import alternation
 from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
+from finnews.rules import load_rules
+from finnews.rules.conditions import to_expr
 from finnews.spans import find_spans, shadow_before
 
-# Metric taxonomy: first rule that holds wins. Each rule looks at the figure's kind/unit and
-# at the lower-cased sentence it stands in (`ctx`). Documented in docs/metrics.md.
-_SHARE_WORDS = (
-    r"\b(aktie|aktien|kurs|notiert|notierte|papier|titel|schloss|gehandelt"
-    r"|vorzugsaktie|stammaktie|namensaktie|vorzugsaktien|stammaktien)"
-)
-_PRICE_MOVE = (
-    r"(verlor|verliert|gewann|gewinnt|plus|minus|zugelegt|legte|gab|fiel|sank|stieg|kletterte|"
-    r"kursgewinn|kursverlust|rallye|rally|eingebrochen|höher|tiefer|verteuert|verbillig|"
-    r"rutschte|büßte|brach|bricht|eingebüßt|verloren|nach oben|nach unten|geschossen|schoss|"
-    r"sprang|springt|stürzte|abgestürzt|sackte|fester|schwächer|leichter|freundlich|\bzog|\bzogen)"
-)
+# Metric taxonomy: the rules of src/finnews/rules/metrics.yaml, tried by priority; the first
+# that holds types the figure (documented in docs/metrics.md). The views they read are
+# columns prepared in `extract_figures`.
+RULES = load_rules()
+INDEX_NAMES = list(RULES.vocabularies["index_names"])
+COMMODITY_WORDS = list(RULES.vocabularies["commodity_words"])
+METRIC_VIEWS = {
+    "kind": "kind", "ctx": "ctx", "topic": "topic_ctx", "clause": "_clause", "before": "_cb",
+    "after": "_ca", "antecedent": "_antecedent", "noun": "_noun", "surface": "surface",
+    "scale": "scale_factor",
+}  # fmt: skip
+DEFAULT_METRIC_RULE = "other.default"
+
+
+def metric_rule_id() -> pl.Expr:
+    """The id of the first metric rule that holds, else `other.default`."""
+    first, *rest = RULES.metrics
+    expr = pl.when(to_expr(first.when, METRIC_VIEWS)).then(pl.lit(first.id))
+    for rule in rest:
+        expr = expr.when(to_expr(rule.when, METRIC_VIEWS)).then(pl.lit(rule.id))
+    return expr.otherwise(pl.lit(DEFAULT_METRIC_RULE))
+
+
+def metric_of(rule_id: pl.Expr) -> pl.Expr:
+    """A metric rule's type: its id up to the first dot."""
+    return rule_id.str.split_exact(".", 1).struct.field("field_0")
+
+
+METRIC_TYPES = RULES.metric_types
+# Nouns that name what a figure measures (a clause holding one is the figure's topic), and
+# the qualifiers between a preposition and its figure: shared with the metric rules.
+_TOPIC_WORDS = RULES.metric_fragments["topic_words"]
+_QUALIFIED = RULES.metric_fragments["qualified"]
 # Direction words before a change: the last one in front of the figure sets its sign.
 _FALL = r"sackt|minus|verlust|verlor|verliert|verloren|\bfiel|\bfällt|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
 _RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
-# Indices and commodities move like shares: "Der Nasdaq 100 gewann 1,3 Prozent", "fiel der
-# Preis für ein Barrel der Nordseesorte Brent um 1,1 Prozent".
-# (The same names take a figure from the article's company in extract/run.py.)
-INDEX_NAMES = [
-    "dax", "mdax", "sdax", "tecdax", "leitindex", "dow jones", "nasdaq", "s&p 500", "hang seng",
-    "euro stoxx", "nikkei",
-]  # fmt: skip
-COMMODITY_WORDS = ["barrel", "ölpreis", "brent", "wti", "feinunze", "goldpreis", "gaspreis"]
-_INDEX_WORDS = rf"\b(?:{alternation(INDEX_NAMES)}|index)\b"
-_COMMODITY = rf"\b(?:{alternation(COMMODITY_WORDS)}|kupferpreis)"
-# A window makes a percentage a price change even when the share is not named in the sentence.
-_PRICE_WINDOW = r"(seit jahresbeginn|seit jahresanfang|zu jahresbeginn|auf wochensicht|auf jahressicht|auf monatssicht|auf sicht von|seit (?:ihrem|seinem|dem) (?:rekordhoch|allzeithoch|jahreshoch|hoch))"
-_GROWTH = r"(wachs|wuchs|zugelegt|legte|anstieg|stieg|steiger|kletter|sank|sinkt|rückgang|erhöht)"
-
-
-def _has(pattern: str) -> pl.Expr:
-    """The lower-cased ASCII shadow of the figure's sentence matches `pattern`."""
-    return pl.col("ctx").str.contains(asciify_pattern(pattern))
-
-
-def _topic(pattern: str) -> pl.Expr:
-    """The figure's topic context matches `pattern`: its own clause when that clause names
-    a measure ("Das Konzernergebnis sank auf 1,96 Milliarden Euro, der Umsatz ..."), else the
-    sentence (and, after "Das entspricht ...", the sentence before)."""
-    return pl.col("topic_ctx").str.contains(asciify_pattern(pattern))
-
-
-# Nouns that name what a figure measures; a clause holding one is the figure's topic.
-_TOPIC_WORDS = (
-    r"umsatz|umsätze|erlös|(?:^|[^v])erträge|einnahmen|gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|"
-    r"rote[n]? zahlen|fehlbetrag|defizit|abschreibung|wertberichtigung|wertminderung|vertragsverpflichtung|"
-    r"marge|rendite|kosten|belastung|vergleich|absatz|auslieferung|nutzer|kunden|abonnenten|"
-    r"börsenwert|marktkapitalisierung|auftrag|dividende|rückkauf|investition|"
-    r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv|\baktie|\bkurs\b|papier|[a-z]geschäft\b"
-)
-# Qualifiers between a preposition and its figure, on the lower-cased shadow.
-_QUALIFIED = r"(?:\s+(?:rund|gut|knapp|uber|mehr als|fast|etwa|circa|bis zu|insgesamt|zusammen|umgerechnet))*"
-_PROFIT = r"gewinn|ergebnis|ebit|überschuss|verlust|unter dem strich|verdient|rote[n]? zahlen|fehlbetrag|defizit"
-_UNITS = r"verkauft|ausgeliefert|auslieferung|ausliefer|lieferte|absatz|abgesetzt|setzte .{0,80}\bab\b|export|übergeben"
-
-
-def _metric_rules() -> list[tuple[str, pl.Expr]]:
-    kind = pl.col("kind")
-    pct = kind.is_in(["percent", "percentage_points"])
-    # "dreistelliges Wachstum" is typed like a percentage, "Milliardenbetrag" like an amount.
-    qualitative = kind == "qualitative"
-    q_amount = qualitative & pl.col("surface").str.contains(
-        "(?i)betrag|summe|höhe|millionen|milliarden|tausend|hundert"
-    )
-    change = pct | (qualitative & ~q_amount)
-    money = kind == "amount"
-    scaled_money = money | q_amount
-    count = kind == "count"
-    unscaled_money = money & pl.col("scale_factor").is_null()
-    noun = pl.col("count_noun").fill_null("").str.to_lowercase()
-    # A price move needs the share named in the figure's clause, or in the sentence when the
-    # clause names no other measure ("Die T-Aktie schloss bei 27,92 Euro, ein Minus von ...").
-    share_move = (_has(_SHARE_WORDS) | _has(_INDEX_WORDS)) & _has(_PRICE_MOVE)
-    clause_share = _topic(_SHARE_WORDS) | _topic(_INDEX_WORDS)
-    price_move = change & (
-        (share_move & (clause_share | ~pl.col("clause_has_topic"))) | _topic(_PRICE_WINDOW)
-    )
-    # "42 Prozent der Systemverkäufe", "bis zu 6 Prozent des Jahresumsatzes": a share of a
-    # whole, not a change of it.
-    share_of = pct & pl.col("_ca").str.contains(r"^\s*(?:des|der)\b")
-    # "Am Dienstag ging es um 1,2 Prozent nach unten": a trading day's move in a sentence
-    # about nothing else is the share's.
-    # "Besonders deutlich gaben Alibaba mit 3,1 Prozent ... nach": a market verb and no
-    # measure named anywhere in the sentence.
-    market_move = (
-        change
-        & _has(
-            r"\b(?:gab|gaben|verlor|verloren|gewann|gewannen|büßte|büßten|zog|zogen|sackte|sackten|rutschte|rutschten)\b"
-        )
-        & ~_has(_TOPIC_WORDS)
-    )
-    day_move = (
-        change
-        & _has(r"\bam (?:montag|dienstag|mittwoch|donnerstag|freitag)\b")
-        & _has(_PRICE_MOVE)
-        & ~_has(_TOPIC_WORDS)
-    )
-    # "der Kauf würde ... 5,3 Milliarden Euro kosten": buying a whole, not shares in it.
-    bought_whole = _topic(r"\b(?:der|den|dem|des) (?:kauf|kaufs|erwerb|erwerbs)\b") & ~_topic(
-        r"anteil|aktien|beteiligung"
-    )
-    # "Für rund 3,4 Milliarden Euro geht SpringWorks an die Darmstädter": a price paid for a
-    # whole that changes hands.
-    sold_for = (
-        pl.col("_cb").str.contains(rf"\bfur{_QUALIFIED}\s*$")
-        & _has(
-            r"\b(?:geht|gehen|ging|gingen)\b.{0,80}\ban\b|verkauf|veräußer|übernimm|übernahm|erwirbt|erwarb|abgegeben|abgeben|trennt"
-        )
-        & ~_has(r"anteil|aktien|beteiligung|zurück")
-    )
-    # "übernimmt für 1,5 Milliarden Euro ein Aktienpaket": a stake, not a company; "Seit der
-    # Übernahme von Monsanto ... für Vergleiche gezahlt": an old deal, not this figure's.
-    taken_stake = _topic(r"aktienpaket|anteil|beteiligung")
-    deal_recalled = _has(r"\b(?:seit|nach) der übernahme")
-    # A segment's revenue: in a relative clause about it ("die Elektroniksparte, deren
-    # Umsatz ...") or after "dort" naming a market ("der chinesische Markt: Dort sank ...").
-    segment_referred = pl.col("_antecedent").str.contains(
-        r"sparte|segment|geschaft|bereich|division|tochter|markt|region"
-    ).fill_null(False) | pl.col("_cb").str.contains(r"^\s*(?:dort|wo)\b")
-    # "hält rund 10 Prozent der Anteile", "erwirbt knapp 3 Prozent der Anteile", "ein
-    # Aktienpaket von 29 Prozent", "Beteiligung ... auf rund 29 Prozent ausgebaut": the part
-    # of a company held or bought, not a share of some other whole.
-    stake_share = pct & (
-        pl.col("_ca").str.contains(
-            r"^\s*(?:der|aller) (?:[\w-]+-)?(?:anteile|aktien|stimmrechte)\b"
-        )
-        | pl.col("_cb").str.contains(r"\b(?:halt|halten|hielt|besitzt|besass)\b")
-        & _has(r"anteil|beteiligung|aktien")
-        | pl.col("_cb").str.contains(
-            rf"\b(?:beteiligung|anteil|aktienpaket)\b.{{0,40}}\b(?:auf|von){_QUALIFIED}\s*$"
-        )
-    )
-    # "Organisch ... lag das Plus bei 1,4 Prozent": organic growth is the group's revenue
-    # growth unless a unit is named ("Die Klinikkette Helios wuchs organisch um 5 Prozent").
-    organic = _topic(r"organisch") & ~_has(
-        r"sparte|segment|geschäft|bereich|division|tochter|kette"
-    )
-    # "ein Wachstum von 77 Prozent auf 18 Milliarden Dollar": the level a growth reaches.
-    grown_to = pl.col("_cb").str.contains(
-        rf"\b(?:wachstum|zuwachs|anstieg|plus) (?:von|um){_QUALIFIED} [\d,.]+ prozent auf{_QUALIFIED}\s*$"
-    )
-    return [
-        # An RSI reading's surface is its number; an index's level names its points.
-        ("rsi", (kind == "index_points") & ~pl.col("surface").str.contains("(?i)punkt|zähler")),
-        ("macro_indicator", kind == "index_points"),
-        ("stake_share", stake_share),
-        ("other", share_of),
-        ("macro_indicator", (pct | unscaled_money) & _has(_COMMODITY)),
-        ("dividend", unscaled_money & _has(r"dividende|ausschüttung")),
-        # Earnings per share are profit, not a price paid per share.
-        ("profit", unscaled_money & _has(r"(?:gewinn|ergebnis|verlust) (?:je|pro) aktie|\beps\b")),
-        ("offer_price", unscaled_money & _has(r"(?:je|pro) [\w-]*aktie\b|bietet|geboten|angebot")),
-        ("share_price", unscaled_money & (_has(_SHARE_WORDS) | _has(r"rekordhoch|allzeithoch|jahreshoch|jahrestief|rekordstand"))),
-        ("product_price", unscaled_money & _has(r"kostet|\bkosten\b|preis")),
-        ("price_change", price_move | day_move | market_move),
-        ("macro_indicator", pct & _has(r"einzelhandel|retail|inflation|bip|konjunktur|verbraucherpreis|arbeitslos")),
-        ("margin", change & _topic(r"marge|rendite")),
-        # Gross merchandise volume has no type of its own; its growth is no revenue growth.
-        ("other", change & _topic(r"bruttowarenvolumen|handelsvolumen|transaktionsvolumen|gmv")),
-        ("segment_growth", change & segment_referred & _topic(r"umsatz|umsätze|erlös")),
-        # "Cloud-Umsatz", "Umsatz mit Smartphones", "Umsatz im Rechenzentrumsgeschäft",
-        # "Sparte": a part of the business grew.
-        ("segment_growth", change & _topic(r"[a-z]-umsatz|umsatz mit|umsätze mit|sparte|segment\b|\bmarke\b|[a-z]marke\b|[a-z]geschäft\b|(?:umsatz|umsätze|erlöse?) (?:im|in der|der|des|aus dem|mit dem) [a-z-]*(?:geschäft|sparte|segment|bereich)")),
-        ("revenue_growth", change & (_topic(r"umsatz|umsätze|erlös|(?:^|[^v])erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz") | organic)),
-        ("profit_growth", change & _topic(_PROFIT)),
-        ("units_growth", change & _topic(_UNITS)),
-        ("segment_growth", change & _topic(_GROWTH)),
-        ("market_cap", scaled_money & _topic(r"börsenwert|marktkapitalisierung|marktwert|an der börse .{0,60}\b(?:wert|bewertet)\b")),
-        ("buyback", scaled_money & _topic(r"rückkauf|zurückkauf|zurückgekauft|kauft\w* .{0,60}\bzurück\b")),
-        ("order_backlog", scaled_money & _topic(r"auftragsbestand|auftragseingang|aufträge|bestellungen|auftragsvolumen|auftragsbuch|vertragsverpflichtung")),
-        ("revenue", scaled_money & _topic(r"umsatz|umsätze|erlös|(?:^|[^v])erträge|einnahmen|setzte .{0,60}\bum\b|umgesetzt|umsetz|geschäft (?:wuchs|wächst|stieg|legte|sank)")),
-        ("marketing_spend", scaled_money & _topic(r"marketing|kampagne|werbe")),
-        ("deal_value", scaled_money & (_topic(r"fusion|fusioniert|übernahme|übernimmt|deal|bewertet|kaufpreis") | bought_whole | sold_for) & ~taken_stake & ~deal_recalled),
-        ("stake_purchase", scaled_money & _topic(r"anteile|beteiligung|beteiligt|aktien im wert|aktienpaket")),
-        ("investment", scaled_money & _topic(r"investier|investition|ausgaben|ausgeben|pumpen|capex|in die hand|steckt|stecken|gesteckt|forschung und entwicklung")),
-        ("profit", scaled_money & _topic(_PROFIT)),
-        ("costs", scaled_money & _topic(r"kosten|einspar|sparprogramm|belast|abschreibung|wertberichtigung|wertminderung|rechtsstreit|vergleich|strafe|bußgeld|schadenersatz|gezahlt|zahlte|rückstellung|kostet|zu buche|(?:muss|musste|müssen|mussten) [^.]{0,80}\bzahlen\b")),
-        ("revenue", scaled_money & grown_to),
-        # "hob den Ausblick auf bis zu 41,5 Milliarden Dollar an": an outlook in money with
-        # no measure named is one for revenue.
-        ("revenue", scaled_money & _topic(r"ausblick|prognose|umsatzziel")),
-        ("order_backlog", count & noun.str.contains("bestellung|auftr")),
-        ("users", count & (noun.str.contains("nutzer|kunden|abonnenten|spieler") | (noun == "") & _topic("nutzer|kunden|abonnenten|spieler") | noun.is_in(["menschen", "personen"]) & _has(r"\bnutz|\bapp\b|plattform"))),
-        ("downloads", count & noun.str.contains("download")),
-        ("employees", count & (noun.str.contains("mitarbeiter|beschäftigte|stellen") | (noun == "menschen") & _topic("beschäftigt"))),
-        ("units_sold", count & _topic(_UNITS)),
-    ]  # fmt: skip
-
-
-def metric_type() -> pl.Expr:
-    """The first metric rule that holds, else "other"."""
-    rules = _metric_rules()
-    expr = pl.when(rules[0][1]).then(pl.lit(rules[0][0]))
-    for name, cond in rules[1:]:
-        expr = expr.when(cond).then(pl.lit(name))
-    return expr.otherwise(pl.lit("other"))
-
-
-METRIC_TYPES = [*dict.fromkeys(n for n, _ in _metric_rules() if n != "other"), "other"]
 
 
 def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
@@ -479,15 +317,16 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
             .then(pl.col("_clause"))
             .otherwise(sentence)
             .alias("topic_ctx"),
-            has_topic.alias("clause_has_topic"),
             # "die Elektroniksparte, deren Umsatz um 4 Prozent zurückging": the clause is
             # about the noun it refers back to.
             shadow_before(120).str.to_lowercase().str.extract(_ANTECEDENT, 1).alias("_antecedent"),
             signed_change().alias("value"),
         )
         .with_columns(elided_sign().alias("value"))
-        .with_columns(metric_type().alias("metric_type"))
+        .with_columns(pl.col("count_noun").fill_null("").str.to_lowercase().alias("_noun"))
+        .with_columns(metric_rule_id().alias("metric_rule_id"))
+        .with_columns(metric_of(pl.col("metric_rule_id")).alias("metric_type"))
         .with_columns(signed_profit().alias("value"))
         .with_columns(*period_columns(), *range_columns())
-        .drop("topic_ctx", "clause_has_topic", "_antecedent", "_before", "_cb", "_ca", "_clause")
+        .drop("topic_ctx", "_antecedent", "_before", "_cb", "_ca", "_clause", "_noun")
     )
