@@ -11,10 +11,10 @@ from pathlib import Path
 
 from finnews.extract.companies import alias_table, load_gazetteer, mention_pattern
 from finnews.extract.dates import ISO_DATE, NUMERIC_DATE, TEXT_DATE
-from finnews.extract.events import EVENT_TRIGGERS
 from finnews.extract.sentences import SENTENCE
 from finnews.lexicon import CURRENCIES, NUMBER_WORDS, SCALES
 from finnews.numbers import FIGURE, RSI
+from finnews.rules import load_rules
 
 
 def _value(number: str, scale: str | None) -> float | None:
@@ -34,7 +34,18 @@ class BaselineExtractor:
         aliases = alias_table(load_gazetteer(companies_csv))
         self.alias_to_company = dict(zip(aliases["alias"], aliases["company_id"], strict=True))
         self.mention = re.compile(mention_pattern(aliases))
-        self.events = {name: re.compile(p) for name, p in EVENT_TRIGGERS.items()}
+        # Each event type's sentence patterns from the rule files, as one alternation.
+        rules = load_rules()
+        self.events = {
+            name: re.compile(
+                "|".join(
+                    f"(?:{r.pattern})"
+                    for r in rules.events
+                    if r.event_type == name and r.pattern and r.read == "sentence"
+                )
+            )
+            for name in rules.event_types
+        }
 
     def extract(self, body: str) -> dict[str, int]:
         counts = {"sentences": 0, "figures": 0, "mentions": 0, "events": 0, "dates": 0}

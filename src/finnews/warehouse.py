@@ -223,6 +223,11 @@ MIGRATIONS = (
     "alter table raw.articles add column if not exists decode_errors integer",
     "alter table raw.articles add column if not exists dateline_place varchar",
     "alter table raw.articles add column if not exists agency varchar",
+    # Which rule typed a figure's metric, fired an event, found an entity or a mention.
+    "alter table raw.figures add column if not exists rule_id varchar",
+    "alter table raw.events add column if not exists rule_id varchar",
+    "alter table raw.entities add column if not exists rule_id varchar",
+    "alter table raw.company_mentions add column if not exists rule_id varchar",
 )
 
 

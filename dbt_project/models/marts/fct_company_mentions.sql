@@ -6,6 +6,7 @@ select
     m.mention_id,
     m.article_id,
     m.company_id,
+    m.rule_id,
     a.published_date,
     m.surface,
     m.alias,

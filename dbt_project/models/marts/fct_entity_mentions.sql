@@ -7,6 +7,7 @@ select
     e.entity_id,
     e.article_id,
     e.entity_type,
+    e.rule_id,
     e.name,
     e.role,
     e.company_id,

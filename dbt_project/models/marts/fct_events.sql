@@ -13,6 +13,7 @@ select
     e.event_id,
     e.article_id,
     e.event_type,
+    e.rule_id,
     e.event_date,
     e.alt_date,
     e.event_status,

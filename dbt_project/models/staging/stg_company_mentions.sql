@@ -7,5 +7,6 @@ select
     surface,
     alias,
     company_id,
+    rule_id,
     run_id
 from {{ source('raw', 'company_mentions') }}

@@ -5,6 +5,7 @@ select
     char_start,
     char_end,
     entity_type,
+    rule_id,
     name,
     role,
     company_id,

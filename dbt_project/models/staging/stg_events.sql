@@ -5,6 +5,7 @@ select
     char_start,
     char_end,
     event_type,
+    rule_id,
     event_date,
     alt_date,
     status as event_status,

@@ -7,6 +7,7 @@ select
     surface,
     kind,
     metric_type,
+    rule_id,
     value,
     unit,
     currency,

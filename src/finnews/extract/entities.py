@@ -231,6 +231,9 @@ _NOT_ORGS = {
 }  # fmt: skip
 
 ENTITY_TYPES = ["person", "product", "place", "organisation_candidate"]
+# The named groups of PRODUCT, each a rule of its own (`rule_id` product.<group>).
+_PRODUCT_GROUPS = ["phrase", "product", "new_product", "model", "caps", "quoted", "maker",
+                   "family", "known"]  # fmt: skip
 
 
 def _spans(sentences: pl.LazyFrame, pattern: str, keep: list[str]) -> pl.LazyFrame:
@@ -251,8 +254,10 @@ def extract_entities(
 ) -> pl.LazyFrame:
     """One row per entity: entity_type, name, role (people), offsets relative to `text`."""
     known = aliases["alias"].to_list()
-    columns = [*keep, "char_start", "char_end", "entity_type", "name", "role"]
-    people = _spans(sentences, PERSON, keep).with_columns(pl.lit("person").alias("entity_type"))
+    columns = [*keep, "char_start", "char_end", "entity_type", "name", "role", "rule_id"]
+    people = _spans(sentences, PERSON, keep).with_columns(
+        pl.lit("person").alias("entity_type"), pl.lit("person.role").alias("rule_id")
+    )
     # The name alone is the evidence: shift the span past the role.
     people = people.with_columns(
         (pl.col("char_end") - pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_start"),
@@ -264,7 +269,9 @@ def extract_entities(
     # role-less copy goes (see the dedup at the end).
     people_by_name = (
         _spans(sentences, PERSON_BY_NAME, keep)
-        .with_columns(_typed("person", pl.col("person")))
+        .with_columns(
+            *_typed("person", pl.col("person")), pl.lit("person.first_name").alias("rule_id")
+        )
         .filter(~pl.col("name").is_in(known))
     )
     name_len = pl.col("name").str.len_chars().cast(pl.Int64)
@@ -287,6 +294,12 @@ def extract_entities(
             .alias("name")
         )
         .filter(~pl.col("name").is_in(list(_NOT_MODELS)))
+        .with_columns(
+            pl.coalesce(
+                pl.when(pl.col(group).is_not_null()).then(pl.lit(f"product.{group}"))
+                for group in _PRODUCT_GROUPS
+            ).alias("rule_id")
+        )
         # The name ends the match, except in "ChatGPT-Entwickler", where it starts it.
         .with_columns(
             pl.when(pl.col("maker").is_null() & pl.col("family").is_null())
@@ -303,12 +316,20 @@ def extract_entities(
     )
     second = (
         _spans(sentences, PRODUCT_PAIR, keep)
-        .with_columns(pl.col("second").str.strip_chars_end(".").alias("name"))
+        .with_columns(
+            pl.col("second").str.strip_chars_end(".").alias("name"),
+            pl.lit("product.pair").alias("rule_id"),
+        )
         .with_columns((pl.col("char_end") - pl.col("second").str.len_chars()).alias("char_start"))
         .with_columns((pl.col("char_start") + name_len).alias("char_end"))
     )
     products = (
-        pl.concat([p.select(*keep, "char_start", "char_end", "name") for p in (products, second)])
+        pl.concat(
+            [
+                p.select(*keep, "char_start", "char_end", "name", "rule_id")
+                for p in (products, second)
+            ]
+        )
         .with_columns(_typed("product", pl.col("name")))
         .filter(~pl.col("name").is_in(known))
     )
@@ -318,6 +339,7 @@ def extract_entities(
         .filter(pl.col("dash").is_null())
         .with_columns(
             *_typed("place", pl.col("place")),
+            pl.lit("place.gazetteer").alias("rule_id"),
             # "Europas": the genitive s is matched but is not part of the name.
             (pl.col("char_start") + pl.col("place").str.len_chars().cast(pl.Int64)).alias(
                 "char_end"
@@ -326,7 +348,10 @@ def extract_entities(
     )
     orgs = (
         _spans(sentences, ORG, keep)
-        .with_columns(_typed("organisation_candidate", pl.col("org").str.strip_chars_end(".")))
+        .with_columns(
+            *_typed("organisation_candidate", pl.col("org").str.strip_chars_end(".")),
+            pl.lit("organisation_candidate.cue").alias("rule_id"),
+        )
         # The name stands right before the `after` group that closes the match.
         .with_columns(
             (
@@ -349,11 +374,15 @@ def extract_entities(
         )
     )
     authorities = _spans(sentences, AUTHORITY, keep).with_columns(
-        _typed("organisation_candidate", pl.col("authority"))
+        *_typed("organisation_candidate", pl.col("authority")),
+        pl.lit("organisation_candidate.authority").alias("rule_id"),
     )
     groups = (
         _spans(sentences, GROUP_NAME, keep)
-        .with_columns(_typed("organisation_candidate", pl.col("group")))
+        .with_columns(
+            *_typed("organisation_candidate", pl.col("group")),
+            pl.lit("organisation_candidate.group_name").alias("rule_id"),
+        )
         .with_columns((pl.col("char_start") + name_len).alias("char_end"))
         .filter(~pl.col("name").is_in(known))
     )

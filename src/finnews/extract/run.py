@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from finnews.asciify import asciify_pattern
-from finnews.extract.companies import extract_mentions, mention_pattern
+from finnews.extract.companies import extract_mentions
 from finnews.extract.dates import extract_dates
 from finnews.extract.entities import AUTHORITIES, extract_entities
 from finnews.extract.events import detect_events
@@ -266,7 +266,7 @@ def _entity_companies(entities: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.Lazy
     entities = entities.join(in_a_name, on="entity_id", how="anti")
     return entities.join(owner, on="entity_id", how="left").select(
         "entity_id", "article_id", "sentence_idx", "char_start", "char_end", "entity_type",
-        "name", "role", "company_id", pl.col("text").alias("evidence"),
+        "name", "role", "company_id", "rule_id", pl.col("text").alias("evidence"),
     )  # fmt: skip
 
 
@@ -296,6 +296,8 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "surface",
             "alias",
             "company_id",
+            # One rule finds companies: the gazetteer's names and aliases (dbt seed).
+            pl.lit("company.gazetteer").alias("rule_id"),
             "held",
             "after_und",
             "after_mit",
@@ -340,6 +342,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
             "surface",
             "kind",
             "metric_type",
+            pl.col("metric_rule_id").fill_null("date.calendar").alias("rule_id"),
             "value",
             "unit",
             "currency",
@@ -364,12 +367,13 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         .collect(engine="in-memory")
     )
     events = detect_events(
-        sentences.lazy().join(art.select("article_id", "published_date"), on="article_id"),
+        sentences.lazy()
+        .join(art.select("article_id", "published_date"), on="article_id")
+        .with_columns(pl.col("char_start").alias("sent_start")),
         dates,
         mentions.lazy(),
         figures.lazy(),
         main,
-        mention_pattern(aliases),
         entities.lazy(),
     ).collect(engine="in-memory")
     figures, events = _valuations_to_bidder(figures, events)

@@ -1,0 +1,197 @@
+"""The generic event engine: every event rule of src/finnews/rules/events/, no per-type code.
+
+1. One Aho-Corasick pass (`str.extract_many`) over the lower-cased shadow of every sentence
+   finds all rules' literal anchors: candidate (sentence, rule) pairs.
+2. Each rule's regex runs only on its candidates, on the sentence or on its frame (the
+   sentence with every company mention, by its offsets, replaced by "@"). Every match is
+   checked against the rule's voids: in a window before or after the match, or anywhere in
+   the sentence. A rule fires where one match survives and its `requires` holds.
+3. Rules fired by figures (`evidence`) take their candidates from the figures' metric types.
+
+The reference engine (finnews.rules.reference) interprets the same files with plain Python;
+the two must agree row for row (tests/test_rule_engines.py).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from finnews.rules import EventRule, RuleSet, Void
+from finnews.rules.conditions import to_expr
+from finnews.spans import find_spans
+
+KEY = ["article_id", "sentence_idx"]
+# The views event rules' conditions read, by column.
+EVENT_VIEWS = {
+    "sentence": "_lower", "previous": "_previous", "frame": "_frame",
+    "entity:product": "_product",
+}  # fmt: skip
+
+
+def anchor_table(rules: RuleSet) -> pl.DataFrame:
+    """(anchor, rule_id) for every pattern rule."""
+    pairs = [(a, r.id) for r in rules.events if r.pattern for a in r.anchors]
+    return pl.DataFrame(pairs, schema={"anchor": pl.String, "rule_id": pl.String}, orient="row")
+
+
+def candidates(lower: pl.LazyFrame, rules: RuleSet) -> pl.LazyFrame:
+    """(article_id, sentence_idx, rule_id) where one of the rule's anchors occurs."""
+    table = anchor_table(rules)
+    found = lower.select(
+        *KEY,
+        pl.col("_lower")
+        .str.extract_many(table["anchor"].unique().to_list(), overlapping=True)
+        .list.unique()
+        .alias("anchor"),
+    )
+    return (
+        found.filter(pl.col("anchor").list.len() > 0)
+        .explode("anchor")
+        .join(table.lazy(), on="anchor")
+        .select(*KEY, "rule_id")
+        .unique()
+    )
+
+
+def frames(texts: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """`_frame`: each sentence's `_lower` with every company mention replaced by "@"
+    (mentions in body offsets, sentences with `sent_start`), from the mention offsets."""
+    spans = (
+        mentions.select(*KEY, "char_start", "char_end")
+        .join(texts.select(*KEY, "sent_start", "_lower"), on=KEY)
+        .select(
+            *KEY,
+            "_lower",
+            (pl.col("char_start") - pl.col("sent_start")).alias("_s"),
+            (pl.col("char_end") - pl.col("sent_start")).alias("_e"),
+        )
+        .sort(*KEY, "_s")
+        # (Mentions never overlap; the clip keeps a malformed input from failing the slice.)
+        .with_columns(
+            pl.min_horizontal(pl.col("_e").shift(1).over(KEY).fill_null(0), "_s").alias("_prev")
+        )
+    )
+    masked = (
+        spans.with_columns(
+            (
+                pl.col("_lower").str.slice(pl.col("_prev"), pl.col("_s") - pl.col("_prev")) + "@"
+            ).alias("_piece")
+        )
+        .group_by(KEY, maintain_order=True)
+        .agg(pl.col("_piece").str.join(""), pl.col("_e").last(), pl.col("_lower").first())
+        .select(*KEY, (pl.col("_piece") + pl.col("_lower").str.slice(pl.col("_e"))).alias("_m"))
+    )
+    return (
+        texts.join(masked, on=KEY, how="left")
+        .with_columns(pl.coalesce("_m", "_lower").alias("_frame"))
+        .drop("_m")
+    )
+
+
+def _window(void: Void, text: pl.Expr) -> pl.Expr:
+    """The text a void reads: before or after the match (`_s`, `_e`), or the sentence."""
+    if void.scope == "after":
+        return text.str.slice(pl.col("_e"), void.window)
+    if void.scope == "before":
+        width = pl.min_horizontal(pl.col("_s"), pl.lit(void.window))
+        return text.str.slice(pl.col("_s") - width, width)
+    return text
+
+
+def voided(voids: tuple[Void, ...], text: pl.Expr) -> pl.Expr:
+    """Whether any void holds for a match (or, for sentence voids alone, a sentence)."""
+    out = pl.lit(False)
+    for void in voids:
+        hit = _window(void, text).str.contains(void.pattern)
+        if void.unless:
+            hit = hit & ~text.str.contains(void.unless)
+        out = out | hit
+    return out
+
+
+def _requires(rule: EventRule) -> pl.Expr:
+    return pl.lit(True) if rule.requires is None else to_expr(rule.requires, EVENT_VIEWS)
+
+
+def _pattern_rule(rule: EventRule, texts: pl.DataFrame) -> pl.LazyFrame:
+    """Sentences (of the rule's candidates, `texts`) where `rule` fires."""
+    column = "_frame" if rule.read == "frame" else "_lower"
+    assert rule.pattern is not None
+    matches = find_spans(
+        texts.lazy().filter(_requires(rule)), column, rule.pattern, [*KEY, column], column
+    ).rename({"char_start": "_s", "char_end": "_e"})
+    return (
+        matches.filter(~voided(rule.voids, pl.col(column)))
+        .select(*KEY)
+        .unique()
+        .with_columns(pl.lit(rule.id).alias("rule_id"))
+    )
+
+
+def _figure_rules(rules: RuleSet, texts: pl.LazyFrame, figures: pl.LazyFrame) -> pl.LazyFrame:
+    """Sentences where a rule fired by figures fires: a figure of one of its metric types,
+    its `requires` holding and none of its voids in the sentence."""
+    evidence = pl.DataFrame(
+        [(m, r.id) for r in rules.events if r.evidence for m in r.evidence],
+        schema={"metric_type": pl.String, "rule_id": pl.String},
+        orient="row",
+    )
+    pairs = (
+        figures.select(*KEY, "metric_type")
+        .join(evidence.lazy(), on="metric_type")
+        .select(*KEY, "rule_id")
+        .unique()
+        .join(texts, on=KEY)
+    )
+    fires = pl.lit(False)
+    for rule in (r for r in rules.events if r.evidence):
+        holds = _requires(rule) & ~voided(rule.voids, pl.col("_lower"))
+        fires = fires | ((pl.col("rule_id") == rule.id) & holds)
+    return pairs.filter(fires).select(*KEY, "rule_id")
+
+
+def fired_rules(
+    sentences: pl.LazyFrame,
+    mentions: pl.LazyFrame,
+    entities: pl.LazyFrame,
+    figures: pl.LazyFrame,
+    rules: RuleSet,
+) -> pl.DataFrame:
+    """(article_id, sentence_idx, rule_id) for every event rule that fires.
+
+    `sentences` needs article_id, sentence_idx, sent_start (offset into the body) and
+    shadow; `mentions` body offsets; `entities` entity_type; `figures` metric_type."""
+    lower = sentences.select(
+        *KEY, "sent_start", pl.col("shadow").str.to_lowercase().alias("_lower")
+    ).collect(engine="in-memory")
+    previous = lower.select(
+        "article_id", (pl.col("sentence_idx") + 1).alias("sentence_idx"),
+        pl.col("_lower").alias("_previous"),
+    )  # fmt: skip
+    products = (
+        entities.filter(pl.col("entity_type") == "product")
+        .select(*KEY, pl.lit(True).alias("_product"))
+        .unique()
+    )
+    found = candidates(lower.lazy(), rules).collect(engine="in-memory")
+    texts = (
+        frames(lower.lazy().join(found.select(KEY).unique().lazy(), on=KEY, how="semi"), mentions)
+        .join(previous.lazy(), on=KEY, how="left")
+        .join(products, on=KEY, how="left")
+        .with_columns(pl.col("_product").fill_null(False))
+        .collect(engine="in-memory")
+    )
+    by_rule = found.join(texts, on=KEY).partition_by("rule_id", as_dict=True)
+    plans = [
+        _pattern_rule(rule, by_rule[(rule.id,)])
+        for rule in rules.events
+        if rule.pattern and (rule.id,) in by_rule
+    ]
+    all_texts = (
+        lower.lazy()
+        .join(previous.lazy(), on=KEY, how="left")
+        .join(products, on=KEY, how="left")
+        .with_columns(pl.col("_product").fill_null(False))
+    )
+    plans.append(_figure_rules(rules, all_texts, figures))
+    return pl.concat(plans).collect(engine="in-memory")
