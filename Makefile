@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs browser bench eval batches release discard status republish rebuild prune
+.PHONY: install run test lint format clean serve query docs browser bench eval explain batches release discard status republish rebuild prune
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ bench: install
 # Precision / recall / F1 of the extraction on the labelled sets in evaluation/.
 eval: install
 	$(PY) -m finnews.evaluate $(EVAL_ARGS)
+
+# One article as a static HTML page, every extracted span highlighted (build/explain/):
+# FILE=path/to/article.txt, or ARTICLE=<article_id> from the warehouse (WAREHOUSE= to change).
+explain: install
+	@test -n "$(FILE)$(ARTICLE)" || { echo "usage: make explain FILE=path/to/article.txt (or ARTICLE=<article_id> [WAREHOUSE=dir])"; exit 2; }
+	$(PY) -m finnews.explain $(if $(FILE),$(FILE),--article-id $(ARTICLE) $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE)))
 
 # Both cores: two workers, each taking whole test files (module fixtures stay on one worker).
 test: install

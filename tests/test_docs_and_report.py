@@ -11,7 +11,7 @@ from finnews.config import Settings
 from finnews.docs import build_docs
 from finnews.gate import load_checks
 from flows.nightly import nightly
-from tests.helpers import chromium_dom, visible_text
+from tests.helpers import chromium_dom, query, visible_text
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +43,19 @@ def test_run_report_has_charts_and_tables(run: tuple[Settings, dict]) -> None:
     assert "Rheinmetall share_price 1,752.50 EUR" in text  # a latest-metrics row
     assert "Volkswagen units_sold 661,000 count – 2025-10-30 661.000 Fahrzeuge" in text
     assert "no quarantined files" in text
+
+
+def test_run_report_links_an_explain_page_per_article(run: tuple[Settings, dict]) -> None:
+    settings, summary = run
+    report = Path(summary["report"])
+    links = re.findall(r"href='(explain/[0-9a-f]+\.html)'", report.read_text(encoding="utf-8"))
+    ((extracted,),) = query(
+        settings.work_db, "select count(*) from raw.extracted where run_id = ?", [summary["run_id"]]
+    )
+    assert len(set(links)) == extracted > 0
+    assert all((report.parent / link).is_file() for link in links)
+    dom = chromium_dom(report.parent / links[0], budget_ms=1000)
+    assert 'class="sp k-figure' in dom and 'data-kind="company"' in dom
 
 
 def test_docs_folder_renders_models_and_validation_results(

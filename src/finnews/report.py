@@ -17,9 +17,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from finnews.batches import held_batches  # noqa: E402
+from finnews.explain import WarehousePage, company_names, write_warehouse_pages  # noqa: E402
 from finnews.failpoints import failpoint  # noqa: E402
 
 TOP_COMPANIES = 8
+# Explain pages per report: a few ms each, so a night of a few hundred articles gets one per
+# article; a bulk night (100k articles) gets the first ones, and the report says so.
+EXPLAIN_CAP = 500
 
 
 def _table(frame: pd.DataFrame, empty: str) -> str:
@@ -134,6 +138,48 @@ def _rejected_and_held(
     return rejected, held
 
 
+def _explain_pages(
+    work: duckdb.DuckDBPyConnection, run_id: str, out_dir: Path, cap: int = EXPLAIN_CAP
+) -> tuple[list[WarehousePage], int]:
+    """An explain page (out_dir/explain/<article_id>.html) for each article this run
+    extracted, at most `cap` of them; returns the pages and how many articles there were."""
+    ((total, ids),) = work.execute(
+        """
+        select count(*), (list(article_id order by article_id))[1:?]
+        from raw.extracted where run_id = ?
+        """,
+        [cap, run_id],
+    ).fetchall()  # fetched to the end: the connection serves the next query
+    pages = write_warehouse_pages(work, ids or [], out_dir / "explain", company_names())
+    return pages, int(total)
+
+
+def _explain_section(pages: list[WarehousePage], total: int) -> str:
+    if not pages:
+        return "<p class='empty'>no articles extracted in this run</p>"
+    capped = (
+        f"<p class='note'>capped: {len(pages)} of {total} articles have a page "
+        f"(<code>make explain ARTICLE=&lt;article_id&gt;</code> renders any other)</p>"
+        if total > len(pages)
+        else ""
+    )
+    pages = sorted(pages, key=lambda p: (p.article.published_date or date.max, p.article.title))
+    rows = "".join(
+        f"<tr><td><a href='explain/{html.escape(p.path.name)}'>{html.escape(p.article.title)}"
+        f"</a></td><td>{_cell(p.article.published_date)}</td>"
+        + "".join(
+            f"<td>{p.counts[key]}</td>" for key in ("figures", "mentions", "events", "entities")
+        )
+        + "</tr>"
+        for p in pages
+    )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("article", "published", "figures", "company mentions", "events", "entities")
+    )
+    return f"{capped}<table class='data explain'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
 def write_report(
     published_db: Path, work_db: Path, out_dir: Path, run_id: str, today: date | None = None
 ) -> Path:
@@ -162,6 +208,7 @@ def write_report(
             "select file_name, reason, detail, run_id from raw.quarantine order by quarantined_at desc"
         ).df()
         rejected, held = _rejected_and_held(work, run_id)
+        explained, n_extracted = _explain_pages(work, run_id, out_dir)
     charts.append(_quarantine_chart(quarantine, out_dir))
     images = "".join(f"<img src='{name}' alt='{name}'>" for name in charts if name)
     upcoming = calendar[calendar["upcoming"]].drop(columns="upcoming")
@@ -170,7 +217,7 @@ def write_report(
 <style>
 body{{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}} img{{max-width:100%;margin:1em 0}}
 table.data{{border-collapse:collapse;font-size:.9em}} table.data td,table.data th{{padding:.2em .6em;border-bottom:1px solid #ddd}}
-.empty{{color:#777}}
+.empty{{color:#777}} .note{{background:#fff3cd;padding:.3em .6em}}
 </style></head><body>
 <h1>finnews nightly run <code>{html.escape(run_id)}</code></h1>
 <h2>Charts</h2>{images}
@@ -180,6 +227,11 @@ table.data{{border-collapse:collapse;font-size:.9em}} table.data td,table.data t
 <h2>Rejected rows of this run, by check</h2>{_table(rejected, "no rejected rows")}
 <h2>Held batches (make release BATCH=… / make discard BATCH=…)</h2>{_table(held, "no held batches")}
 <h2>Quarantine</h2>{_table(quarantine, "no quarantined files")}
+<h2>Articles of this run, explained</h2>
+<p>Each page shows an article's body with every figure, company, entity and event
+highlighted in place (hover for type, value, subject company and rule), as extracted into
+the raw tables.</p>
+{_explain_section(explained, n_extracted)}
 </body></html>
 """
     path = out_dir / "index.html"
