@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from finnews.extract.event_rules import fired_rules
 from finnews.rules import load_rules
 
 RULES = load_rules()
@@ -73,16 +72,14 @@ def detect_events(
     mentions: pl.LazyFrame,
     figures: pl.LazyFrame,
     main_company: pl.LazyFrame,
-    entities: pl.LazyFrame,
+    fired: pl.DataFrame,
 ) -> pl.LazyFrame:
-    """One row per (sentence, event type) where a rule of that type fires.
+    """One row per (sentence, event type) where a rule of that type fired (`fired`, from
+    `event_rules.fired_rules`).
 
-    `sentences` needs sent_start (the sentence's offset in the body), shadow, text and
-    published_date; `entities` (article_id, sentence_idx, entity_type) says which sentences
-    name a product; `mentions` (body offsets) mask companies in frames.
+    `sentences` needs shadow, text and published_date.
     """
     key = ["article_id", "sentence_idx"]
-    fired = fired_rules(sentences, mentions, entities, figures, RULES)
     flagged = (
         sentences.select(*key, "char_start", "char_end", "text", "published_date",
                          pl.col("shadow").str.to_lowercase().alias("_lower"))

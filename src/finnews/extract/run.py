@@ -10,7 +10,8 @@ from finnews.asciify import asciify_pattern
 from finnews.extract.companies import extract_mentions
 from finnews.extract.dates import extract_dates
 from finnews.extract.entities import AUTHORITIES, extract_entities
-from finnews.extract.events import detect_events
+from finnews.extract.event_rules import fired_rules
+from finnews.extract.events import RULES, detect_events
 from finnews.extract.figures import COMMODITY_WORDS, INDEX_NAMES, extract_figures
 from finnews.extract.sentences import split_sentences
 from finnews.extract.tone import with_tone
@@ -26,6 +27,8 @@ class Extraction:
     mentions: pl.DataFrame
     events: pl.DataFrame
     entities: pl.DataFrame
+    # (article_id, sentence_idx, rule_id) for every event rule that fired, winner or not.
+    rule_hits: pl.DataFrame
 
     def counts(self) -> dict[str, int]:
         return {
@@ -366,15 +369,14 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         .sort("article_id", "char_start")
         .collect(engine="in-memory")
     )
-    events = detect_events(
+    event_sentences = (
         sentences.lazy()
         .join(art.select("article_id", "published_date"), on="article_id")
-        .with_columns(pl.col("char_start").alias("sent_start")),
-        dates,
-        mentions.lazy(),
-        figures.lazy(),
-        main,
-        entities.lazy(),
+        .with_columns(pl.col("char_start").alias("sent_start"))
+    )
+    hits = fired_rules(event_sentences, mentions.lazy(), entities.lazy(), figures.lazy(), RULES)
+    events = detect_events(
+        event_sentences, dates, mentions.lazy(), figures.lazy(), main, hits
     ).collect(engine="in-memory")
     figures, events = _valuations_to_bidder(figures, events)
     return Extraction(
@@ -383,4 +385,5 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         mentions=mentions.drop("held", "after_und", "after_mit"),
         events=events,
         entities=entities,
+        rule_hits=hits,
     )
