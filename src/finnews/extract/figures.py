@@ -267,8 +267,9 @@ def _not_a_figure() -> pl.Expr:
     return year | some | rsi | article
 
 
-def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
-    """Typed figures; offsets are relative to the sentence text (`text`)."""
+def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = False) -> pl.LazyFrame:
+    """Typed figures; offsets are relative to the sentence text (`text`). With `views`, the
+    columns the metric rules read (METRIC_VIEWS) are kept (for the reference engine)."""
     # "Das entspricht einem Plus von rund 6 Prozent": the measure was named in the sentence
     # before. Sentences arrive in article order, so shift(1) is the previous sentence.
     sentences = sentences.with_columns(
@@ -328,5 +329,9 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
         .with_columns(metric_of(pl.col("metric_rule_id")).alias("metric_type"))
         .with_columns(signed_profit().alias("value"))
         .with_columns(*period_columns(), *range_columns())
-        .drop("topic_ctx", "_antecedent", "_before", "_cb", "_ca", "_clause", "_noun")
+        .drop(
+            []
+            if views
+            else ["topic_ctx", "_antecedent", "_before", "_cb", "_ca", "_clause", "_noun"]
+        )
     )

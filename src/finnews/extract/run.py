@@ -273,6 +273,16 @@ def _entity_companies(entities: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.Lazy
     )  # fmt: skip
 
 
+def sentence_context(art: pl.LazyFrame, sentences: pl.DataFrame) -> pl.LazyFrame:
+    """The sentences as every span finder reads them (CONTEXT_COLUMNS)."""
+    return (
+        sentences.lazy()
+        .rename({"char_start": "sent_start"})
+        .join(art.select("article_id", "published_date"), on="article_id", how="left")
+        .select(CONTEXT_COLUMNS)
+    )
+
+
 def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extraction:
     """Sentences, figures, dates, company mentions and events of `articles`.
 
@@ -281,12 +291,7 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
     """
     art = articles.lazy().select("article_id", "body", "published_date")
     sentences = with_tone(split_sentences(art)).collect(engine="in-memory")
-    ctx = (
-        sentences.lazy()
-        .rename({"char_start": "sent_start"})
-        .join(art.select("article_id", "published_date"), on="article_id", how="left")
-        .select(CONTEXT_COLUMNS)
-    )
+    ctx = sentence_context(art, sentences)
     mentions = (
         _to_body_offsets(extract_mentions(ctx, aliases, CONTEXT_COLUMNS))
         .with_columns(_span_id("m").alias("mention_id"))
