@@ -117,9 +117,19 @@ def _pattern_rule(rule: EventRule, texts: pl.DataFrame) -> pl.LazyFrame:
     """Sentences (of the rule's candidates, `texts`) where `rule` fires."""
     column = "_frame" if rule.read == "frame" else "_lower"
     assert rule.pattern is not None
-    matches = find_spans(
-        texts.lazy().filter(_requires(rule)), column, rule.pattern, [*KEY, column], column
-    ).rename({"char_start": "_s", "char_end": "_e"})
+    # Most candidates hold an anchor but no match: one plain pass drops them before the
+    # matches are located (two passes) for the voids.
+    matching = texts.lazy().filter(_requires(rule) & pl.col(column).str.contains(rule.pattern))
+    if not any(void.scope != "sentence" for void in rule.voids):
+        return (
+            matching.filter(~voided(rule.voids, pl.col(column)))
+            .select(*KEY)
+            .unique()
+            .with_columns(pl.lit(rule.id).alias("rule_id"))
+        )
+    matches = find_spans(matching, column, rule.pattern, [*KEY, column], column).rename(
+        {"char_start": "_s", "char_end": "_e"}
+    )
     return (
         matches.filter(~voided(rule.voids, pl.col(column)))
         .select(*KEY)
