@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re._constants as sre
 import re._parser as sre_parse
+from collections.abc import Callable
 from typing import Any
 
 _Node = tuple[Any, Any]
@@ -76,27 +77,40 @@ def covered(pattern: str, anchors: list[str], wildcard: str | None = None) -> bo
     return _seq_covered(_parse(pattern), tuple(anchors), wildcard)
 
 
-def _seq_cover(seq: list[_Node], wildcard: str | None) -> list[str] | None:
+Score = Callable[[list[str]], Any]
+
+
+def by_length(option: list[str]) -> tuple[int, int]:
+    """The most selective set by length alone: its shortest string longest (spaces do not
+    count: " de" is as common as "de"), then the fewest strings."""
+    return (min(len(s.strip()) for s in option), -len(option))
+
+
+def _seq_cover(
+    seq: list[_Node], wildcard: str | None, score: Score = by_length
+) -> list[str] | None:
     runs, items = _runs_and_items(seq, wildcard)
     options: list[list[str]] = [[run] for run in runs]
     for op, arg in items:
         if op is sre.BRANCH:
-            parts = [_seq_cover(list(b), wildcard) for b in arg[1]]
+            parts = [_seq_cover(list(b), wildcard, score) for b in arg[1]]
             if all(p is not None for p in parts):
                 options.append(sorted({s for p in parts for s in p or []}))
             continue
         children = _mandatory_children(op, arg)
         if children:
-            cover = _seq_cover(children[0], wildcard)
+            cover = _seq_cover(children[0], wildcard, score)
             if cover is not None:
                 options.append(cover)
     if not options:
         return None
-    # The most selective set: its shortest string longest, then the fewest strings.
-    return max(options, key=lambda o: (min(len(s) for s in o), -len(o)))
+    return max(options, key=score)
 
 
-def best_cover(pattern: str, wildcard: str | None = None) -> list[str] | None:
-    """Literal strings one of which every match contains, chosen to be selective; None when
-    the pattern has no such set (it could match without any fixed text)."""
-    return _seq_cover(_parse(pattern), wildcard)
+def best_cover(
+    pattern: str, wildcard: str | None = None, score: Score = by_length
+) -> list[str] | None:
+    """Literal strings one of which every match contains, the set `score` rates highest
+    (by default the longest strings; a scorer can count how many sentences of a sample each
+    set lets through); None when the pattern could match without any fixed text."""
+    return _seq_cover(_parse(pattern), wildcard, score)
