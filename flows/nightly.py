@@ -85,6 +85,17 @@ def report_task(settings: Settings, run_id: str) -> str:
     return str(pipeline.write_run_report(settings, run_id))
 
 
+def extract_stage(settings: Settings, run_id: str) -> dict[str, int]:
+    """Plan, extract the partitions, load: one stage. Partitions run in parallel on the
+    flow's task runner (threads by default, Dask workers with prefect-dask); only the load
+    step writes the warehouse."""
+    partitions = plan_task(settings)
+    futures = partition_task.map(unmapped(settings), unmapped(run_id), partitions)
+    for future in futures:
+        future.result()
+    return load_task(settings, run_id)
+
+
 @flow(name="finnews-nightly", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def nightly(
     input_dir: str | None = None, warehouse_dir: str | None = None, full_refresh: bool = False
@@ -101,17 +112,19 @@ def nightly(
     with cancel_on_sigterm(), warehouse_lock(settings.warehouse_dir):
         summary.counts["abandoned_runs"] = pipeline.begin(settings, run_id)
         try:
-            summary.counts.update(ingest_task(settings, run_id).as_dict())
-            # Partitions run in parallel on the flow's task runner (threads by default, Dask
-            # workers with prefect-dask); only the load step writes the warehouse.
-            partitions = plan_task(settings)
-            futures = partition_task.map(unmapped(settings), unmapped(run_id), partitions)
-            for future in futures:
-                future.result()
-            summary.counts.update(load_task(settings, run_id))
-            dbt = build_task(settings, run_id, full_refresh)
+            # Each stage is timed in the flow, so its seconds include Prefect's task overhead
+            # and retries: the wall time the night really spent on it (raw.run_stages).
+            with summary.timed("ingest"):
+                summary.counts.update(ingest_task(settings, run_id).as_dict())
+            with summary.timed("extract"):
+                summary.counts.update(extract_stage(settings, run_id))
+            with summary.timed("dbt") as stage:
+                dbt = build_task(settings, run_id, full_refresh)
+                stage.batches = [dbt.batch_id]
             summary.counts.update(dbt_models=dbt.models, dbt_tests=dbt.tests_passed)
-            gate = validate_task(settings, run_id)
+            with summary.timed("audit") as stage:
+                gate = validate_task(settings, run_id)
+                stage.batches = gate.batches
             failed = [f"dbt: {f}" for f in dbt.failures] + [o.label for o in gate.failed]
             summary.counts.update(
                 checks_passed=gate.n_passed,
@@ -121,12 +134,17 @@ def nightly(
             if failed:
                 summary.failed_checks = failed
                 # A verdict about this batch, not about the warehouse: hold it, go on.
-                hold_task(settings, run_id, gate.batches or [dbt.batch_id], failed)
-            published = publish_task(settings, run_id)
+                with summary.timed("hold") as stage:
+                    stage.batches = gate.batches or [dbt.batch_id]
+                    hold_task(settings, run_id, stage.batches, failed)
+            with summary.timed("publish") as stage:
+                published = publish_task(settings, run_id)
+                stage.batches = published.new_batches
             summary.published_tables = published.tables
             summary.counts.update(published=True, published_rows=published.new_rows)
             summary.counts.update(pipeline.night_counts(settings, run_id))
-            summary.report = report_task(settings, run_id)
+            with summary.timed("report"):
+                summary.report = report_task(settings, run_id)
             summary.status = "completed"
         except (RunCancelled, KeyboardInterrupt) as exc:
             summary.status = "cancelled"

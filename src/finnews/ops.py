@@ -5,7 +5,8 @@ function. A command that writes takes the warehouse lock (runs.warehouse_lock) f
 never races a nightly run; it prints what it did and exits 0, or 1 with the reason.
 docs/operations.md says which command recovers from which failure.
 
-    status      lock holder, last runs, damaged files, stale WAL, size of runs/
+    status      lock holder, last runs (and the stage timings of the last), damaged files,
+                stale WAL, size of runs/
     republish   published.duckdb corrupt or missing: move it aside, publish again from work
     rebuild     work.duckdb truncated or corrupt: move it aside, rebuild it from the input
                 folder with the nightly flow (which also brings published.duckdb up to date)
@@ -33,9 +34,12 @@ from finnews.policy import load_policy
 from finnews.publish import mart_checksums, move_stale_wal, publish
 from finnews.retention import human_bytes, prune_runs, run_folders, tree_size
 from finnews.runs import (
+    StageTiming,
     WarehouseBusy,
     database_problem,
     lock_state,
+    read_stages,
+    stage_table,
     utcnow,
     warehouse_lock,
 )
@@ -357,6 +361,7 @@ def _print_runs(work: Path, last: int) -> None:
                 "from raw.runs order by started_at desc limit ?",
                 [last],
             ).fetchall()
+            timed = _last_timed_run(con)
     except duckdb.Error as exc:
         print(f"runs       cannot read raw.runs: {exc}")
         return
@@ -367,6 +372,26 @@ def _print_runs(work: Path, last: int) -> None:
         flag = "published" if published else "not published"
         note = f"  {message[:100]}" if message else ""
         print(f"run        {run_id}  {state:<20} {started:%Y-%m-%d %H:%M} {took:>6}  {flag}{note}")
+    if timed:
+        run_id, stages = timed
+        table = stage_table(stages)
+        print(f"stages     {table[0]}  (run {run_id})")
+        for line in table[1:]:
+            print(f"           {line}")
+
+
+def _last_timed_run(con: duckdb.DuckDBPyConnection) -> tuple[str, list[StageTiming]] | None:
+    """The newest run with stage timings and its stages; None when there is none, or the
+    warehouse predates raw.run_stages (status opens it read-only: nothing was migrated)."""
+    try:
+        row = con.execute(
+            "select r.run_id from raw.runs r where exists "
+            "(select 1 from raw.run_stages s where s.run_id = r.run_id) "
+            "order by r.started_at desc limit 1"
+        ).fetchone()
+    except duckdb.CatalogException:
+        return None
+    return (row[0], read_stages(con, row[0])) if row else None
 
 
 # ------------------------------------------------------------------------------- prune

@@ -7,6 +7,9 @@ the next one (dbt opens the file itself in between).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,11 +34,15 @@ from finnews.report import write_report
 from finnews.retention import human_bytes, prune_runs
 from finnews.runs import (
     REBUILD_HINT,
+    STAGE_COLUMNS,
+    StageTiming,
     WarehouseDamaged,
     database_problem,
     finish_run,
     new_run_id,
     read_publication,
+    stage_rows,
+    stage_table,
     start_run,
 )
 from finnews.warehouse import connect, ensure_raw_schema
@@ -50,9 +57,22 @@ class RunSummary:
     failed_checks: list[str] = field(default_factory=list)
     published_tables: dict[str, int] = field(default_factory=dict)
     report: str | None = None
+    stages: list[StageTiming] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[StageTiming]:
+        """Time the block as `stage` (wall clock, monotonic). A stage that fails is still
+        recorded with the seconds it ran: a failed night shows where its time went."""
+        timing = StageTiming(stage)
+        self.stages.append(timing)
+        start = time.perf_counter()
+        try:
+            yield timing
+        finally:
+            timing.seconds = time.perf_counter() - start
 
     def render(self) -> str:
         c = self.counts
@@ -75,6 +95,10 @@ class RunSummary:
                 else ")"
             ),
         ]
+        if self.stages:
+            table = stage_table(self.stages)
+            lines.append(f"  {'timings':<10}{table[0]}")
+            lines += [f"  {'':<10}{line}" for line in table[1:]]
         for held in c.get("held_batches", []):
             lines.append(
                 f"  HELD      batch {held['batch_id']} (run {held['run_id']}): "
@@ -127,6 +151,8 @@ class RunSummary:
             lines += ["", "## Held batches (`make release BATCH=…` / `make discard BATCH=…`)",
                       *(f"- `{h['batch_id']}` (run {h['run_id']}): "
                         + "; ".join(h.get("failed_checks") or []) for h in c["held_batches"])]  # fmt: skip
+        if self.stages:
+            lines += ["", *self._markdown_stages()]
         if self.report:
             lines += ["", f"Report: `{self.report}`"]
         if self.failed_checks:
@@ -134,6 +160,12 @@ class RunSummary:
         if self.message:
             lines += ["", f"> {self.message}"]
         return "\n".join(lines)
+
+    def _markdown_stages(self) -> list[str]:
+        return [
+            "## Stage timings", "", "| " + " | ".join(STAGE_COLUMNS) + " |", "|---|---:|---:|---:|",
+            *("| " + " | ".join(row) + " |" for row in stage_rows(self.stages)),
+        ]  # fmt: skip
 
 
 def _open(settings: Settings):  # noqa: ANN202 - a duckdb connection
@@ -289,14 +321,100 @@ def write_run_report(settings: Settings, run_id: str) -> Path:
     )
 
 
+# What "input MB" means per stage: each function returns the bytes of text the stage took in.
+# MB are 10**6 bytes; article text is counted in UTF-8 bytes (DuckDB strlen).
+InputMeasure = Callable[[duckdb.DuckDBPyConnection, Settings, str, StageTiming], int | None]
+
+
+def _files_read_bytes(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, stage: StageTiming
+) -> int:
+    """ingest: the files this run opened and hashed as new or changed (raw.files rows of the
+    run with a hash: loaded, duplicates, quarantined after reading, bulk files). Files skipped
+    as unchanged are not counted, so a night with nothing new reads ~0 MB."""
+    return con.execute(
+        "select coalesce(sum(size_bytes), 0) from raw.files "
+        "where run_id = ? and file_sha256 is not null",
+        [run_id],
+    ).fetchone()[0]
+
+
+def _extracted_bytes(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, stage: StageTiming
+) -> int:
+    """extract: the bodies of the articles this run extracted (raw.extracted of the run)."""
+    return con.execute(
+        "select coalesce(sum(strlen(a.body)), 0) from raw.extracted e "
+        "join raw.articles a using (article_id) where e.run_id = ?",
+        [run_id],
+    ).fetchone()[0]
+
+
+def _batch_bytes(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, stage: StageTiming
+) -> int:
+    """dbt, audit, hold, publish: the bodies of the articles in the batches the stage built,
+    judged, held or published (marts.dim_articles rows of those batches: the night's new
+    articles and older ones whose versions it re-derived). The same text for every stage of
+    a normal night, so their MB/s compare; a night that adds nothing has 0 MB."""
+    if not stage.batches:
+        return 0
+    return con.execute(
+        "select coalesce(sum(strlen(body)), 0) from marts.dim_articles "
+        "where list_contains(?::varchar[], batch_id)",
+        [stage.batches],
+    ).fetchone()[0]
+
+
+def _published_file_bytes(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, stage: StageTiming
+) -> int | None:
+    """report: the published file it reads its tables and charts from."""
+    path = settings.published_db
+    return path.stat().st_size if path.exists() else None
+
+
+STAGE_INPUTS: dict[str, InputMeasure] = {
+    "ingest": _files_read_bytes,
+    "extract": _extracted_bytes,
+    "dbt": _batch_bytes,
+    "audit": _batch_bytes,
+    "hold": _batch_bytes,
+    "publish": _batch_bytes,
+    "report": _published_file_bytes,
+}
+
+
+def measure_inputs(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, stages: list[StageTiming]
+) -> None:
+    """Fill in each stage's input MB (STAGE_INPUTS), after the run, so measuring never counts
+    in a stage's seconds. Best effort: what cannot be measured (a failed night without marts)
+    stays None."""
+    for stage in stages:
+        measure = STAGE_INPUTS.get(stage.stage)
+        if measure is None or stage.input_mb is not None:
+            continue
+        try:
+            n_bytes = measure(con, settings, run_id, stage)
+        except (duckdb.Error, OSError):
+            continue
+        stage.input_mb = None if n_bytes is None else n_bytes / 1e6
+
+
 def finish(settings: Settings, summary: RunSummary) -> None:
-    """Record how the run ended, then apply run-folder retention ([retention] keep_runs).
+    """Record how the run ended and its stage timings, then apply run-folder retention
+    ([retention] keep_runs).
 
     Runs in the flow's `finally`: when the run already failed, a second error here (work.duckdb
     unreadable) is printed, not raised, so the run's own error is the one reported."""
     try:
         with _open(settings) as con:
-            finish_run(con, summary.run_id, summary.status, summary.counts, summary.message)
+            measure_inputs(con, settings, summary.run_id, summary.stages)
+            finish_run(
+                con, summary.run_id, summary.status, summary.counts, summary.message,
+                summary.stages,
+            )  # fmt: skip
     except duckdb.Error as exc:
         if summary.status == "completed":
             raise

@@ -7,9 +7,9 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -289,8 +289,75 @@ def record_missing_batches(con: duckdb.DuckDBPyConnection, publication: Publicat
     return missing
 
 
+@dataclass
+class StageTiming:
+    """One stage of a run: its wall seconds (retries included) and the MB (10**6 bytes) of
+    text it took in, None when that could not be measured (pipeline.measure_inputs says what
+    the text is for each stage). `batches` are the batches the stage worked on, which its MB
+    is measured over (in the flow's summary, not in raw.run_stages)."""
+
+    stage: str
+    seconds: float = 0.0
+    input_mb: float | None = None
+    batches: list[str] = field(default_factory=list)
+
+    @property
+    def mb_per_s(self) -> float | None:
+        if self.input_mb is None or self.seconds <= 0:
+            return None
+        return self.input_mb / self.seconds
+
+
+def record_stages(
+    con: duckdb.DuckDBPyConnection, run_id: str, stages: Sequence[StageTiming]
+) -> None:
+    """Replace the run's rows in raw.run_stages with `stages`, in their order."""
+    con.execute("delete from raw.run_stages where run_id = ?", [run_id])
+    if stages:
+        con.executemany(
+            "insert into raw.run_stages (run_id, stage_no, stage, seconds, input_mb) "
+            "values (?, ?, ?, ?, ?)",
+            [[run_id, i, t.stage, t.seconds, t.input_mb] for i, t in enumerate(stages, 1)],
+        )
+
+
+def read_stages(con: duckdb.DuckDBPyConnection, run_id: str) -> list[StageTiming]:
+    rows = con.execute(
+        "select stage, seconds, input_mb from raw.run_stages where run_id = ? order by stage_no",
+        [run_id],
+    ).fetchall()
+    return [StageTiming(stage, seconds, input_mb) for stage, seconds, input_mb in rows]
+
+
+STAGE_COLUMNS = ("stage", "seconds", "MB", "MB/s")
+
+
+def stage_rows(stages: Sequence[StageTiming]) -> list[tuple[str, str, str, str]]:
+    """The stages as formatted cells (stage, seconds, MB, MB/s), then a total of the seconds;
+    "-" where the MB is unknown."""
+
+    def number(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    rows = [(t.stage, f"{t.seconds:.2f}", number(t.input_mb), number(t.mb_per_s)) for t in stages]
+    return [*rows, ("total", f"{sum(t.seconds for t in stages):.2f}", "", "")]
+
+
+def stage_table(stages: Sequence[StageTiming]) -> list[str]:
+    """The stages as aligned text lines under a header line."""
+    return [
+        f"{stage:<8} {seconds:>8} {mb:>9} {rate:>8}".rstrip()
+        for stage, seconds, mb, rate in [STAGE_COLUMNS, *stage_rows(stages)]
+    ]
+
+
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict[str, Any], message: str
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: dict[str, Any],
+    message: str,
+    stages: Sequence[StageTiming] = (),
 ) -> None:
     columns = [
         "files_seen", "files_unchanged", "articles_new", "duplicates", "quarantined",
@@ -299,7 +366,17 @@ def finish_run(
     ]  # fmt: skip
     values = [counts.get(c) for c in columns]
     assignments = ", ".join(f"{c} = ?" for c in columns)
-    con.execute(
-        f"update raw.runs set ended_at = ?, status = ?, message = ?, {assignments} where run_id = ?",
-        [utcnow(), status, message, *values, run_id],
-    )
+    # One transaction: a run is never recorded as ended without its stage timings.
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            f"update raw.runs set ended_at = ?, status = ?, message = ?, {assignments} "
+            "where run_id = ?",
+            [utcnow(), status, message, *values, run_id],
+        )
+        record_stages(con, run_id, stages)
+        con.execute("commit")
+    except Exception:
+        with suppress(duckdb.Error):  # keep the first error, not the rollback's
+            con.execute("rollback")
+        raise

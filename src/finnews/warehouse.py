@@ -35,6 +35,16 @@ create table if not exists raw.runs (
     verdict varchar,
     message varchar
 );
+-- Each stage of a run (ingest, extract, dbt, audit, hold, publish, report): wall seconds and
+-- the MB of text it took in (what that is per stage: finnews.pipeline.measure_inputs).
+-- A child of raw.runs, one row per stage, so stages can be compared across nights in SQL.
+create table if not exists raw.run_stages (
+    run_id varchar not null,
+    stage_no integer not null,
+    stage varchar not null,
+    seconds double not null,
+    input_mb double
+);
 create table if not exists raw.files (
     path varchar not null,
     file_name varchar,
