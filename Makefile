@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs browser bench eval explain batches release discard status republish rebuild prune
+.PHONY: install run test lint format clean serve query docs browser bench bench-extract eval explain batches release discard status republish rebuild prune
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ browser:
 BENCH_ARGS ?=
 bench: install
 	FINNEWS_MEMORY_LIMIT=$${FINNEWS_MEMORY_LIMIT:-6GB} timeout 7200 $(PY) -m bench.run $(BENCH_ARGS)
+
+# The vectorized extraction against the reference rule engine, one sitting, both cores:
+# synthetic articles and ../shared/corpus/ repeated to 50 MB (docs/benchmarks.md).
+bench-extract: install
+	timeout 3600 $(PY) -m bench.extract $(BENCH_ARGS)
 
 # Precision / recall / F1 of the extraction on the labelled sets in evaluation/.
 eval: install

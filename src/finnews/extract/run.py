@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
@@ -283,16 +286,61 @@ def sentence_context(art: pl.LazyFrame, sentences: pl.DataFrame) -> pl.LazyFrame
     )
 
 
-def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extraction:
+@contextmanager
+def _stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    if timings is not None:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def extract_articles(
+    articles: pl.DataFrame, aliases: pl.DataFrame, timings: dict[str, float] | None = None
+) -> Extraction:
     """Sentences, figures, dates, company mentions and events of `articles`.
 
     `articles` needs article_id, body and published_date (may be null). Every span's
     char_start/char_end index into `body`: body[char_start:char_end] == surface.
+    `timings`, if given, receives the wall seconds of each step (for the benchmarks).
     """
     art = articles.lazy().select("article_id", "body", "published_date")
-    sentences = with_tone(split_sentences(art)).collect(engine="in-memory")
-    ctx = sentence_context(art, sentences)
-    mentions = (
+    with _stage(timings, "sentences"):
+        sentences = with_tone(split_sentences(art)).collect(engine="in-memory")
+        # Every span finder reads the same context: computed once, not once per reader.
+        ctx = sentence_context(art, sentences).collect(engine="in-memory").lazy()
+    with _stage(timings, "mentions"):
+        mentions = _mentions(ctx, aliases)
+    with _stage(timings, "entities"):
+        entities = _entity_companies(
+            _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
+        ).collect(engine="in-memory")
+    with _stage(timings, "figures"):
+        figures, dates = _figures(ctx, mentions, entities)
+    event_sentences = (
+        sentences.lazy()
+        .join(art.select("article_id", "published_date"), on="article_id")
+        .with_columns(pl.col("char_start").alias("sent_start"))
+    )
+    with _stage(timings, "event_rules"):
+        hits = fired_rules(event_sentences, mentions.lazy(), entities.lazy(), figures.lazy(), RULES)
+    with _stage(timings, "events"):
+        events = detect_events(
+            event_sentences, dates.lazy(), mentions.lazy(), figures.lazy(),
+            _main_company(mentions.lazy()), hits,
+        ).collect(engine="in-memory")  # fmt: skip
+        figures, events = _valuations_to_bidder(figures, events)
+    return Extraction(
+        sentences=sentences.drop("shadow"),
+        figures=figures,
+        mentions=mentions.drop("held", "after_und", "after_mit"),
+        events=events,
+        entities=entities,
+        rule_hits=hits,
+    )
+
+
+def _mentions(ctx: pl.LazyFrame, aliases: pl.DataFrame) -> pl.DataFrame:
+    return (
         _to_body_offsets(extract_mentions(ctx, aliases, CONTEXT_COLUMNS))
         .with_columns(_span_id("m").alias("mention_id"))
         .select(
@@ -312,10 +360,12 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         )  # fmt: skip
         .collect(engine="in-memory")
     )
-    main = _main_company(mentions.lazy())
-    entities = _entity_companies(
-        _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
-    ).collect(engine="in-memory")
+
+
+def _figures(
+    ctx: pl.LazyFrame, mentions: pl.DataFrame, entities: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The figures (amounts and dates, with subject company) and the dates alone."""
     # Regulators hand out fines to others: their sentence's figure is not theirs.
     organisations = (
         entities.lazy()
@@ -328,17 +378,22 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
     amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS)).with_columns(
         _span_id("f").alias("figure_id")
     )
-    dates = _to_body_offsets(extract_dates(ctx, CONTEXT_COLUMNS)).with_columns(
-        _span_id("d").alias("figure_id"),
-        pl.lit("date").alias("kind"),
-        pl.lit("date").alias("unit"),
-        pl.lit("date").alias("metric_type"),
+    # Dates are read by the figures and by the events: found once.
+    dates = (
+        _to_body_offsets(extract_dates(ctx, CONTEXT_COLUMNS))
+        .with_columns(
+            _span_id("d").alias("figure_id"),
+            pl.lit("date").alias("kind"),
+            pl.lit("date").alias("unit"),
+            pl.lit("date").alias("metric_type"),
+        )
+        .collect(engine="in-memory")
     )
     figures = (
         _subject_company(
-            pl.concat([amounts, dates], how="diagonal_relaxed"),
+            pl.concat([amounts, dates.lazy()], how="diagonal_relaxed"),
             mentions.lazy(),
-            main,
+            _main_company(mentions.lazy()),
             organisations,
         )
         .select(
@@ -374,21 +429,4 @@ def extract_articles(articles: pl.DataFrame, aliases: pl.DataFrame) -> Extractio
         .sort("article_id", "char_start")
         .collect(engine="in-memory")
     )
-    event_sentences = (
-        sentences.lazy()
-        .join(art.select("article_id", "published_date"), on="article_id")
-        .with_columns(pl.col("char_start").alias("sent_start"))
-    )
-    hits = fired_rules(event_sentences, mentions.lazy(), entities.lazy(), figures.lazy(), RULES)
-    events = detect_events(
-        event_sentences, dates, mentions.lazy(), figures.lazy(), main, hits
-    ).collect(engine="in-memory")
-    figures, events = _valuations_to_bidder(figures, events)
-    return Extraction(
-        sentences=sentences.drop("shadow"),
-        figures=figures,
-        mentions=mentions.drop("held", "after_und", "after_mit"),
-        events=events,
-        entities=entities,
-        rule_hits=hits,
-    )
+    return figures, dates
