@@ -113,29 +113,71 @@ def _requires(rule: EventRule) -> pl.Expr:
     return pl.lit(True) if rule.requires is None else to_expr(rule.requires, EVENT_VIEWS)
 
 
+def _column(rule: EventRule) -> str:
+    return "_frame" if rule.read == "frame" else "_lower"
+
+
+def _void_column(void: Void, column: str) -> str:
+    return f"_void:{void.name}:{column}"
+
+
+def _sentence_voids(rules: RuleSet, texts: pl.DataFrame) -> pl.DataFrame:
+    """Every sentence void the pattern rules use, judged once per candidate sentence (and
+    text read), not once per rule: a boolean column `_void:<name>:<column>` each."""
+    needed = {
+        (void, _column(rule))
+        for rule in rules.events
+        if rule.pattern
+        for void in rule.voids
+        if void.scope == "sentence"
+    }
+    return texts.with_columns(
+        voided((void,), pl.col(column)).alias(_void_column(void, column))
+        for void, column in sorted(needed, key=lambda vc: (vc[0].name, vc[1]))
+    )
+
+
 def _pattern_rule(rule: EventRule, texts: pl.DataFrame) -> pl.LazyFrame:
-    """Sentences (of the rule's candidates, `texts`) where `rule` fires."""
-    column = "_frame" if rule.read == "frame" else "_lower"
+    """The matches of `rule` in its candidate sentences (`texts`) that no sentence void
+    cancels: article_id, sentence_idx, rule_id and, when the rule has window voids, each
+    match's span (`_s`, `_e`) and the text read (`_text`)."""
+    column = _column(rule)
     assert rule.pattern is not None
+    sentence_void = pl.any_horizontal(
+        pl.lit(False),
+        *(pl.col(_void_column(v, column)) for v in rule.voids if v.scope == "sentence"),
+    )
     # Most candidates hold an anchor but no match: one plain pass drops them before the
-    # matches are located (two passes) for the voids.
-    matching = texts.lazy().filter(_requires(rule) & pl.col(column).str.contains(rule.pattern))
-    if not any(void.scope != "sentence" for void in rule.voids):
-        return (
-            matching.filter(~voided(rule.voids, pl.col(column)))
-            .select(*KEY)
-            .unique()
-            .with_columns(pl.lit(rule.id).alias("rule_id"))
-        )
-    matches = find_spans(matching, column, rule.pattern, [*KEY, column], column).rename(
-        {"char_start": "_s", "char_end": "_e"}
+    # matches are located (two passes) for the window voids.
+    matching = texts.lazy().filter(
+        _requires(rule) & ~sentence_void & pl.col(column).str.contains(rule.pattern)
     )
+    if all(void.scope == "sentence" for void in rule.voids):
+        return matching.select(*KEY).unique().with_columns(pl.lit(rule.id).alias("rule_id"))
     return (
-        matches.filter(~voided(rule.voids, pl.col(column)))
-        .select(*KEY)
-        .unique()
-        .with_columns(pl.lit(rule.id).alias("rule_id"))
+        find_spans(matching, column, rule.pattern, [*KEY, column], column).select(
+            *KEY,
+            pl.lit(rule.id).alias("rule_id"),
+            pl.col("char_start").alias("_s"),
+            pl.col("char_end").alias("_e"),
+            pl.col(column).alias("_text"),
+        )  # fmt: skip
     )
+
+
+def _window_voids(rules: RuleSet, matches: pl.LazyFrame) -> pl.LazyFrame:
+    """(article_id, sentence_idx, rule_id) of the matches no window void cancels; each void
+    is judged once over all rules' matches."""
+    windows = {v for r in rules.events if r.pattern for v in r.voids if v.scope != "sentence"}
+    cancelled = pl.any_horizontal(
+        pl.lit(False),
+        *(
+            pl.col("rule_id").is_in([r.id for r in rules.events if void in r.voids])
+            & voided((void,), pl.col("_text"))
+            for void in sorted(windows, key=lambda v: v.name)
+        ),
+    )
+    return matches.filter(~cancelled).select(*KEY, "rule_id").unique()
 
 
 def _figure_rules(rules: RuleSet, texts: pl.LazyFrame, figures: pl.LazyFrame) -> pl.LazyFrame:
@@ -191,12 +233,15 @@ def fired_rules(
         .with_columns(pl.col("_product").fill_null(False))
         .collect(engine="in-memory")
     )
+    texts = _sentence_voids(rules, texts)
     by_rule = found.join(texts, on=KEY).partition_by("rule_id", as_dict=True)
-    plans = [
-        _pattern_rule(rule, by_rule[(rule.id,)])
-        for rule in rules.events
-        if rule.pattern and (rule.id,) in by_rule
-    ]
+    located = [r for r in rules.events if r.pattern and (r.id,) in by_rule]
+    sentence_only = [r for r in located if all(v.scope == "sentence" for v in r.voids)]
+    windowed = [r for r in located if r not in sentence_only]
+    plans = [_pattern_rule(rule, by_rule[(rule.id,)]) for rule in sentence_only]
+    if windowed:
+        matches = pl.concat([_pattern_rule(rule, by_rule[(rule.id,)]) for rule in windowed])
+        plans.append(_window_voids(rules, matches))
     all_texts = (
         lower.lazy()
         .join(previous.lazy(), on=KEY, how="left")
