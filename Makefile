@@ -58,8 +58,10 @@ bench-extract: install
 	timeout 3600 $(PY) -m bench.extract $(BENCH_ARGS)
 
 # Precision / recall / F1 of the extraction on the labelled sets in evaluation/.
+# BY_RULE=1 (or EVAL_ARGS=--by-rule): also the precision of each metric, event and entity rule.
+BY_RULE ?=
 eval: install
-	$(PY) -m finnews.evaluate $(EVAL_ARGS)
+	$(PY) -m finnews.evaluate $(if $(BY_RULE),--by-rule) $(EVAL_ARGS)
 
 # One article as a static HTML page, every extracted span highlighted (build/explain/):
 # FILE=path/to/article.txt, or ARTICLE=<article_id> from the warehouse (WAREHOUSE= to change).

@@ -10,6 +10,7 @@ import pytest
 from finnews.config import Settings
 from finnews.docs import build_docs
 from finnews.gate import load_checks
+from finnews.report import RULE_TABLES
 from flows.nightly import nightly
 from tests.helpers import chromium_dom, query, visible_text
 
@@ -56,6 +57,32 @@ def test_run_report_links_an_explain_page_per_article(run: tuple[Settings, dict]
     assert all((report.parent / link).is_file() for link in links)
     dom = chromium_dom(report.parent / links[0], budget_ms=1000)
     assert 'class="sp k-figure' in dom and 'data-kind="company"' in dom
+
+
+def test_run_report_counts_the_rules_fired(run: tuple[Settings, dict]) -> None:
+    """The "Rules fired" table counts, per rule, the raw rows of the night's articles."""
+    settings, summary = run
+    page = Path(summary["report"]).read_text(encoding="utf-8")
+    (section,) = re.findall(r'(?s)<section id="rules-fired">(.*?)</section>', page)
+    assert "<h2>Rules fired</h2>" in section
+    cell = r"\s*<td>([^<]*)</td>"
+    shown: dict[str, dict[str, tuple[int, int]]] = {}
+    for rule_id, kind, rows, articles in re.findall(rf"<tr>{cell * 4}\s*</tr>", section):
+        shown.setdefault(kind, {})[rule_id] = (int(rows.replace(",", "")), int(articles))
+    night = "article_id in (select article_id from raw.extracted where run_id = ?)"
+    for table, kind in RULE_TABLES.items():
+        counted = query(
+            settings.work_db,
+            f"select rule_id, count(*), count(distinct article_id) from raw.{table} "
+            f"where {night} group by rule_id",
+            [summary["run_id"]],
+        )
+        assert shown.get(kind) == {rule: (n, a) for rule, n, a in counted}, table
+    assert all(shown.get(kind) for kind in ("metric", "event", "entity", "company"))
+    n_metric, n_event, n_entity = (len(shown[kind]) for kind in ("metric", "event", "entity"))
+    assert (
+        f"{n_metric} metric rules, {n_event} event rules, {n_entity} entity rules fired" in section
+    )
 
 
 def test_docs_folder_renders_models_and_validation_results(

@@ -5,10 +5,30 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 import yaml
 
-from finnews.evaluate import FIELDS, Score, evaluate, evaluate_wordings, extract_set, score
+from finnews.evaluate import (
+    FIELDS,
+    RULE_COLUMNS,
+    Score,
+    evaluate,
+    evaluate_wordings,
+    extract_set,
+    extract_wordings,
+    main,
+    predicted_keys,
+    rule_precision,
+    rule_scores,
+    score,
+    score_set,
+    score_wordings,
+    wordings_rule_precision,
+)
+from finnews.extract.entities import ENTITY_TYPES
+from finnews.extract.figures import DEFAULT_METRIC_RULE
+from finnews.rules import load_rules
 from tests.helpers import ROOT, extract_texts
 
 EVAL = ROOT / "evaluation"
@@ -124,3 +144,91 @@ def test_the_event_wordings_stay_known() -> None:
     totals, errors = evaluate_wordings(EVAL / "wordings.yaml")
     assert totals["events"].f1 >= 0.95, "\n".join(errors)
     assert totals["events"].fp == 0, "\n".join(errors)
+
+
+def test_rule_scores_match_like_score_and_split_false_positives() -> None:
+    """Gold: 5 % margin twice, 1 EUR revenue. The first predictions of a key take its gold
+    items; a false positive of a value and unit that gold has left over is "near"."""
+    gold = pl.DataFrame(
+        {"article": ["a"] * 3, "key": ["5%m", "5%m", "1Er"], "near": ["5%", "5%", "1E"]}
+    )
+    predicted = pl.DataFrame(
+        {
+            "article": ["a"] * 4,
+            "key": ["5%m", "5%r", "5%m", "5%m"],
+            "near": ["5%"] * 4,
+            "rule_id": ["margin.a", "revenue.b", "margin.c", "margin.c"],
+            "order": [0, 1, 2, 3],
+        }
+    )
+
+    def counts(frame: pl.DataFrame) -> dict[str, tuple[int, ...]]:
+        return {r: (tp, fp, near, none) for r, _, tp, fp, _, near, none in frame.iter_rows()}
+
+    rows = counts(rule_scores(predicted, gold))
+    assert list(rows) == ["margin.c", "revenue.b", "margin.a"]  # fp descending, then id
+    assert rows["margin.a"] == (1, 0, 0, 0)
+    # The second 5 % gold item goes to margin.c's first row; its second row is spurious.
+    assert rows["margin.c"] == (1, 1, 0, 1)
+    # revenue.b came before margin.c, but true positives take gold items first: no 5 % item
+    # is left for it (as for the figures field: 4 predicted, 2 gold, 2 false positives) ...
+    assert rows["revenue.b"] == (0, 1, 0, 1)
+    # ... unless there is one: then it is a figure typed otherwise.
+    assert counts(rule_scores(predicted.head(2), gold))["revenue.b"] == (0, 1, 1, 0)
+
+
+def _check_by_rule(by_rule: dict[str, pl.DataFrame], totals: dict[str, Score]) -> None:
+    """Per field: one row per rule, rows sorted by fp descending then rule id, and the
+    rules' tp and fp adding up to the field's."""
+    for field, frame in by_rule.items():
+        assert frame.columns == RULE_COLUMNS
+        assert frame["rule_id"].null_count() == 0 and frame["rule_id"].is_unique().all()
+        assert frame.equals(frame.sort(["fp", "rule_id"], descending=[True, False]))
+        assert (frame["tp"] + frame["fp"] == frame["predicted"]).all()
+        assert (frame["near"] + frame["no_gold"] == frame["fp"]).all()
+        assert (frame["tp"].sum(), frame["fp"].sum()) == (totals[field].tp, totals[field].fp)
+
+
+def test_by_rule_counts_every_prediction_once_under_a_real_rule(extracted: dict) -> None:
+    gold = yaml.safe_load((EVAL / "gold.yaml").read_text(encoding="utf-8"))
+    totals, _ = score_set(gold, extracted)
+    by_rule = rule_precision(gold, extracted)
+    assert set(by_rule) == {"metric_type", "events", "entities"}
+    _check_by_rule(by_rule, totals)
+    # Every prediction the field scores is under exactly one rule: as many as predicted.
+    found = [predicted_keys(extracted[name]) for name in gold]
+    for field, frame in by_rule.items():
+        assert frame["predicted"].sum() == sum(len(f[field]) for f in found) > 0, field
+    for name in gold:  # the rows with rule ids are the scored rows, each with one rule
+        rows = extracted[name]
+        assert sorted(r[:3] for r in rows["figure_rules"]) == sorted(r[:3] for r in rows["figures"])
+        assert all(r[-1] for r in (*rows["figure_rules"], *rows["event_rules"]))
+    # The near split of metric types: figures matched on value and unit but typed otherwise
+    # (the typing's errors) and figures gold has not at all (the figures field's).
+    metric = by_rule["metric_type"]
+    assert metric["near"].sum() == totals["figures"].tp - totals["metric_type"].tp
+    assert metric["no_gold"].sum() == totals["figures"].fp
+    rules = load_rules()
+    assert set(metric["rule_id"]) <= {r.id for r in rules.metrics} | {DEFAULT_METRIC_RULE}
+    assert set(by_rule["events"]["rule_id"]) <= {r.id for r in rules.events}
+    assert {r.split(".")[0] for r in by_rule["entities"]["rule_id"]} <= set(ENTITY_TYPES)
+
+
+def test_wordings_by_rule_add_up_to_the_events() -> None:
+    snippets, events = extract_wordings(EVAL / "wordings.yaml")
+    totals, _ = score_wordings(snippets, events)
+    by_rule = wordings_rule_precision(snippets, events)
+    _check_by_rule(by_rule, totals)
+    assert set(by_rule["events"]["rule_id"]) <= {r.id for r in load_rules().events}
+
+
+def test_by_rule_only_adds_to_the_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """`make eval` prints what it did before; `--by-rule` appends the rules' tables."""
+    holdout = str(EVAL / "holdout")
+    main(["--set", holdout])
+    plain = capsys.readouterr().out
+    main(["--set", holdout, "--by-rule"])
+    by_rule = capsys.readouterr().out
+    assert "metric rules (" not in plain
+    assert by_rule.startswith(plain.rstrip("\n") + "\n\nmetric rules (metric_type)")
+    assert "\nevent rules (events)" in by_rule and "\nentity rules (entities)" in by_rule

@@ -14,6 +14,17 @@ out. Fields, each compared per article as a multiset of keys:
     event_dates      (event type, company, date)    events whose gold has a date
 
     python -m finnews.evaluate [--set DIR ...] [--wordings FILE] [--json out.json] [--errors]
+                               [--by-rule]
+
+`--by-rule` (`make eval EVAL_ARGS=--by-rule`) adds, per labelled set, the precision of each
+rule: metric rules over the predicted figures (metric_type), event rules over the predicted
+events, entity rules over the predicted entities (and "by_rule" in --json). Every
+prediction counts once, under the rule that made it (an event or entity found several times
+in an article: the rule of its first occurrence), so per field the rules' tp and fp add up
+to the field's. A false positive
+is split into "near" (the prediction matches a gold item on a coarser key: a gold figure
+of that value and unit typed otherwise, a gold event of that type for another company, a
+gold entity of that name of another type) and "no gold" (nothing of the kind is labelled).
 
 `evaluation/wordings.yaml` holds one- or two-sentence snippets, each scored as a tiny
 article on the events field only: how many ways of saying an event the triggers know.
@@ -29,7 +40,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -137,6 +148,14 @@ def extract_set(articles_dir: Path, work: Path) -> dict[str, dict[str, list[tupl
         "events": "select event_type, company_id, event_date from raw.events "
         "where article_id = a.article_id",
         "entities": "select entity_type, name from raw.entities where article_id = a.article_id",
+        # The same rows with the rule that made each, in text order (for --by-rule).
+        "figure_rules": "select value, unit, metric_type, rule_id from raw.figures "
+        "where kind not in ('date', 'qualitative') and article_id = a.article_id "
+        "order by char_start",
+        "event_rules": "select event_type, company_id, rule_id from raw.events "
+        "where article_id = a.article_id order by sentence_idx, char_start",
+        "entity_rules": "select entity_type, name, rule_id from raw.entities "
+        "where article_id = a.article_id order by char_start",
     }
     out: dict[str, dict[str, list[tuple]]] = {}
     with connect(settings.work_db, read_only=True) as con:
@@ -150,11 +169,25 @@ def extract_set(articles_dir: Path, work: Path) -> dict[str, dict[str, list[tupl
     return out
 
 
-def evaluate(eval_dir: Path) -> tuple[dict[str, Score], list[str]]:
-    """Scores per field over the whole set, and the mismatches, one line each."""
+Gold = dict[str, dict[str, Any]]
+Extracted = dict[str, dict[str, list[tuple]]]
+
+
+def load_set(eval_dir: Path) -> tuple[Gold, Extracted]:
+    """The gold of a labelled set and what the extraction finds in its articles."""
     gold = yaml.safe_load((eval_dir / "gold.yaml").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="finnews-eval-") as tmp:
         extracted = extract_set(eval_dir / "articles", Path(tmp))
+    return gold, extracted
+
+
+def evaluate(eval_dir: Path) -> tuple[dict[str, Score], list[str]]:
+    """Scores per field over the whole set, and the mismatches, one line each."""
+    return score_set(*load_set(eval_dir))
+
+
+def score_set(gold: Gold, extracted: Extracted) -> tuple[dict[str, Score], list[str]]:
+    """Scores per field of `extracted` against `gold`, and the mismatches."""
     missing = sorted(set(gold) - set(extracted))
     if missing:
         raise ValueError(f"gold articles that were not loaded: {missing}")
@@ -174,8 +207,8 @@ def evaluate(eval_dir: Path) -> tuple[dict[str, Score], list[str]]:
 WORDINGS_PUBLISHED = date(2025, 12, 15)
 
 
-def evaluate_wordings(path: Path) -> tuple[dict[str, Score], list[str]]:
-    """Events of each snippet in `path` against its gold: overall and per event type."""
+def extract_wordings(path: Path) -> tuple[list[dict[str, Any]], pl.DataFrame]:
+    """The snippets of a wordings file and the events extracted from them (article w<i>)."""
     snippets = yaml.safe_load(path.read_text(encoding="utf-8"))
     articles = pl.DataFrame(
         {
@@ -185,7 +218,18 @@ def evaluate_wordings(path: Path) -> tuple[dict[str, Score], list[str]]:
         }
     )
     aliases = alias_table(load_gazetteer(project_root() / "dbt_project/seeds/companies.csv"))
-    events = extract_articles(articles, aliases).events
+    return snippets, extract_articles(articles, aliases).events
+
+
+def evaluate_wordings(path: Path) -> tuple[dict[str, Score], list[str]]:
+    """Events of each snippet in `path` against its gold: overall and per event type."""
+    return score_wordings(*extract_wordings(path))
+
+
+def score_wordings(
+    snippets: list[dict[str, Any]], events: pl.DataFrame
+) -> tuple[dict[str, Score], list[str]]:
+    """The snippets' events against their gold: overall and per event type."""
     found: dict[str, set[Key]] = {}
     for article_id, event_type, company in events.select(
         "article_id", "event_type", "company_id"
@@ -203,6 +247,139 @@ def evaluate_wordings(path: Path) -> tuple[dict[str, Score], list[str]]:
         errors += [f"unexpected {k}: {snippet['text']}" for k in sorted(got - expected, key=str)]
         errors += [f"missed {k}: {snippet['text']}" for k in sorted(expected - got, key=str)]
     return totals, errors
+
+
+@dataclass(frozen=True)
+class RuleField:
+    """How a scored field is split by rule: the extracted rows holding the rule ids (the
+    rule id last), a row's key as `predicted_keys` makes it, and the coarser key a false
+    positive may still match gold on."""
+
+    kind: str
+    rows: str
+    key: Callable[[tuple], Key]
+    near: Callable[[Key], Key]
+    near_label: str
+    # Fields scored as a set per article (predicted_keys dedups them): one prediction a key.
+    distinct: bool
+
+
+RULE_FIELDS = {
+    "metric_type": RuleField(
+        "metric", "figure_rules", lambda r: (_num(r[0]), r[1], r[2]), lambda k: k[:2],
+        "wrong type", distinct=False,
+    ),
+    "events": RuleField(
+        "event", "event_rules", lambda r: (r[0], r[1]), lambda k: k[:1], "other company",
+        distinct=True,
+    ),
+    "entities": RuleField(
+        "entity", "entity_rules", lambda r: (r[0], r[1]), lambda k: k[1:], "other type",
+        distinct=True,
+    ),
+}  # fmt: skip
+RULE_COLUMNS = ["rule_id", "predicted", "tp", "fp", "precision", "near", "no_gold"]
+
+
+def _predictions(extracted: Extracted, names: Iterable[str], field: RuleField) -> pl.DataFrame:
+    """One row per prediction of `field`: article, key, near key, rule_id, text order."""
+    rows = [
+        (name, str(key), str(field.near(key)), row[-1], order)
+        for name in names
+        for order, row in enumerate(extracted[name].get(field.rows, []))
+        for key in [field.key(row[:-1])]
+    ]
+    frame = pl.DataFrame(
+        rows, schema=["article", "key", "near", "rule_id", "order"], orient="row"
+    ).cast({"article": pl.String, "key": pl.String, "near": pl.String, "rule_id": pl.String})
+    # A key found twice in an article is one prediction: the first row's rule made it.
+    return frame.unique(["article", "key"], keep="first") if field.distinct else frame
+
+
+def _gold_items(gold: Gold, field_name: str, field: RuleField) -> pl.DataFrame:
+    rows = [
+        (name, str(key), str(field.near(key)))
+        for name, article in gold.items()
+        for key in gold_keys(article)[field_name]
+    ]
+    return pl.DataFrame(rows, schema=["article", "key", "near"], orient="row").cast(pl.String)
+
+
+def rule_scores(predicted: pl.DataFrame, gold: pl.DataFrame) -> pl.DataFrame:
+    """RULE_COLUMNS per rule_id of `predicted`, matched to `gold` as `score` does: in an
+    article, the first predictions (by order) of a key take its gold items; the false
+    positives left take the gold items of their near key that no true positive took."""
+    per_key = gold.group_by("article", "key").agg(pl.len().alias("gold_key"))
+    per_near = gold.group_by("article", "near").agg(pl.len().alias("gold_near"))
+    tp, fp = pl.col("tp"), ~pl.col("tp")
+    by_key, by_near = ["article", "key"], ["article", "near"]
+    # Gold items of the near key that true positives left over, for the false positives.
+    near_left = pl.col("gold_near") - tp.sum().over(by_near)
+    matched = (
+        predicted.join(per_key, on=by_key, how="left")
+        .join(per_near, on=by_near, how="left")
+        .with_columns(pl.col("gold_key", "gold_near").fill_null(0))
+        .sort("article", "order")
+        .with_columns((pl.int_range(pl.len()).over(by_key) < pl.col("gold_key")).alias("tp"))
+        .with_columns((fp & (fp.cum_sum().over(by_near) <= near_left)).alias("near_fp"))
+    )
+    return (
+        matched.group_by("rule_id")
+        .agg(
+            pl.len().alias("predicted"),
+            tp.sum().alias("tp"),
+            fp.sum().alias("fp"),
+            pl.col("near_fp").sum().alias("near"),
+        )
+        .with_columns(
+            (pl.col("tp") / pl.col("predicted")).alias("precision"),
+            (pl.col("fp") - pl.col("near")).alias("no_gold"),
+        )
+        .sort(["fp", "rule_id"], descending=[True, False])
+        .select(RULE_COLUMNS)
+    )
+
+
+def rule_precision(
+    gold: Gold, extracted: Extracted, fields: Iterable[str] = RULE_FIELDS
+) -> dict[str, pl.DataFrame]:
+    """`rule_scores` of each field in `fields` (keys of RULE_FIELDS) over the gold articles."""
+    return {
+        name: rule_scores(
+            _predictions(extracted, sorted(gold), RULE_FIELDS[name]),
+            _gold_items(gold, name, RULE_FIELDS[name]),
+        )
+        for name in fields
+    }
+
+
+def wordings_rule_precision(
+    snippets: list[dict[str, Any]], events: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """`rule_precision` of the events of a wordings file: snippet w<i> as article w<i>."""
+    gold = {f"w{i}": snippet for i, snippet in enumerate(snippets)}
+    rows = events.sort("article_id", "sentence_idx", "char_start").select(
+        "article_id", "event_type", "company_id", "rule_id"
+    )
+    extracted: Extracted = {name: {"event_rules": []} for name in gold}
+    for article_id, *row in rows.iter_rows():
+        extracted[article_id]["event_rules"].append(tuple(row))
+    return rule_precision(gold, extracted, ["events"])
+
+
+def render_rules(field: str, frame: pl.DataFrame) -> str:
+    spec = RULE_FIELDS[field]
+    width = max([len("rule_id"), *(len(r) for r in frame["rule_id"].fill_null("–"))])
+    lines = [
+        f"{spec.kind} rules ({field}); fp near: {spec.near_label}",
+        f"{'rule_id':<{width}} {'predicted':>9} {'tp':>4} {'fp':>4} {'precision':>9} "
+        f"{'fp near':>7} {'fp no gold':>10}",
+    ]
+    lines += [
+        f"{rule or '–':<{width}} {n:>9} {tp:>4} {fp:>4} {p:>9.3f} {near:>7} {none:>10}"
+        for rule, n, tp, fp, p, near, none in frame.iter_rows()
+    ]
+    return "\n".join(lines)
 
 
 def render(totals: dict[str, Score]) -> str:
@@ -234,29 +411,44 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the scores here")
     parser.add_argument("--errors", action="store_true", help="list every mismatch")
+    parser.add_argument(
+        "--by-rule", action="store_true", help="also the precision of each metric/event/entity rule"
+    )
     args = parser.parse_args(argv)
-    results: dict[str, dict[str, dict[str, float]]] = {}
+    results: dict[str, dict[str, Any]] = {}
 
-    def report(title: str, totals: dict[str, Score], errors: list[str]) -> dict:
+    def report(
+        title: str,
+        totals: dict[str, Score],
+        errors: list[str],
+        rules: dict[str, pl.DataFrame] | None,
+    ) -> dict:
         print(f"\n{title}")
         print(render(totals))
         if args.errors:
             print("\n".join(errors))
-        return {
+        scores: dict[str, Any] = {
             f: {"precision": s.precision, "recall": s.recall, "f1": s.f1} | vars(s)
             for f, s in totals.items()
         }
+        if rules is not None:
+            for field, frame in rules.items():
+                print(f"\n{render_rules(field, frame)}")
+            scores["by_rule"] = {field: frame.to_dicts() for field, frame in rules.items()}
+        return scores
 
     for eval_set in args.set or [root, root / "holdout"]:
-        totals, errors = evaluate(eval_set)
-        n = len(yaml.safe_load((eval_set / "gold.yaml").read_text(encoding="utf-8")))
-        results[str(eval_set)] = report(f"{eval_set} ({n} articles)", totals, errors)
+        gold, extracted = load_set(eval_set)
+        totals, errors = score_set(gold, extracted)
+        rules = rule_precision(gold, extracted) if args.by_rule else None
+        results[str(eval_set)] = report(f"{eval_set} ({len(gold)} articles)", totals, errors, rules)
     wordings = args.wordings or (None if args.set else root / "wordings.yaml")
     if wordings is not None:
-        totals, errors = evaluate_wordings(wordings)
-        n = len(yaml.safe_load(wordings.read_text(encoding="utf-8")))
+        snippets, events = extract_wordings(wordings)
+        totals, errors = score_wordings(snippets, events)
+        rules = wordings_rule_precision(snippets, events) if args.by_rule else None
         results[str(wordings)] = report(
-            f"{wordings} (event wordings, {n} snippets)", totals, errors
+            f"{wordings} (event wordings, {len(snippets)} snippets)", totals, errors, rules
         )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

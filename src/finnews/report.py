@@ -24,6 +24,11 @@ TOP_COMPANIES = 8
 # Explain pages per report: a few ms each, so a night of a few hundred articles gets one per
 # article; a bulk night (100k articles) gets the first ones, and the report says so.
 EXPLAIN_CAP = 500
+# The raw tables whose every row names the rule that made it, and that rule's kind; the
+# dates among the figures are typed by `date.calendar`, counted with the metric rules.
+RULE_TABLES = {
+    "figures": "metric", "events": "event", "entities": "entity", "company_mentions": "company",
+}  # fmt: skip
 
 
 def _table(frame: pd.DataFrame, empty: str) -> str:
@@ -180,6 +185,42 @@ def _explain_section(pages: list[WarehousePage], total: int) -> str:
     return f"{capped}<table class='data explain'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+def _rules_fired(work: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    """rule_id, kind, rows and articles of every rule that made a raw row of an article
+    this run extracted; by kind (RULE_TABLES' order), then the most rows first."""
+    branches = " union all ".join(
+        f"select {i} as kind_no, '{kind}' as kind, rule_id, article_id from raw.{table} "
+        "where article_id in (select article_id from night)"
+        for i, (table, kind) in enumerate(RULE_TABLES.items())
+    )  # table names and kinds are ours, not input: safe in the SQL
+    return work.execute(
+        f"""
+        with night as (select article_id from raw.extracted where run_id = ?),
+        fired as ({branches})
+        select rule_id, kind, count(*) as rows, count(distinct article_id) as articles
+        from fired group by kind_no, kind, rule_id order by kind_no, rows desc, rule_id
+        """,
+        [run_id],
+    ).df()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _rules_section(fired: pd.DataFrame, n_articles: int) -> str:
+    """The summary line (how many rules of each kind fired) and the table."""
+    per_kind = fired.groupby("kind")["rule_id"].nunique()
+    summary = ", ".join(
+        _plural(int(per_kind.get(kind, 0)), f"{kind} rule")
+        for kind in ("metric", "event", "entity")
+    )
+    return (
+        f"<p class='summary'>{summary} fired on the {_plural(n_articles, 'article')} "
+        f"extracted in this run.</p>{_table(fired, 'no rules fired in this run')}"
+    )
+
+
 def write_report(
     published_db: Path, work_db: Path, out_dir: Path, run_id: str, today: date | None = None
 ) -> Path:
@@ -209,6 +250,7 @@ def write_report(
         ).df()
         rejected, held = _rejected_and_held(work, run_id)
         explained, n_extracted = _explain_pages(work, run_id, out_dir)
+        fired = _rules_fired(work, run_id)
     charts.append(_quarantine_chart(quarantine, out_dir))
     images = "".join(f"<img src='{name}' alt='{name}'>" for name in charts if name)
     upcoming = calendar[calendar["upcoming"]].drop(columns="upcoming")
@@ -232,6 +274,12 @@ table.data{{border-collapse:collapse;font-size:.9em}} table.data td,table.data t
 highlighted in place (hover for type, value, subject company and rule), as extracted into
 the raw tables.</p>
 {_explain_section(explained, n_extracted)}
+<section id="rules-fired"><h2>Rules fired</h2>
+<p>The extraction rules (<code>src/finnews/rules/</code>: metric rules type figures, event
+rules make events; entity rules and the company gazetteer find names) that made a row of
+this run's articles: rows made, and in how many articles.</p>
+{_rules_section(fired, n_extracted)}
+</section>
 </body></html>
 """
     path = out_dir / "index.html"
