@@ -132,3 +132,15 @@ def test_unknown_fragment_and_void_are_named_errors(tmp_path) -> None:
     target.write_text(original.replace("- trigger", "- nope", 1))
     with pytest.raises(RuleError, match="unknown void 'nope'"):
         load_rules(tmp_path / "rules")
+
+
+def test_event_roles_and_status_are_checked(tmp_path) -> None:
+    import shutil
+
+    shutil.copytree(project_root() / "src/finnews/rules", tmp_path / "rules", dirs_exist_ok=True)
+    target = tmp_path / "rules/events/partnership.yaml"
+    target.write_text(target.read_text().replace("named_first,", "loudest,", 1))
+    with pytest.raises(RuleError, match="partnership.yaml: roles.actor must come from"):
+        load_rules(tmp_path / "rules")
+    assert RULES.types["earnings_release"].status == "by_date"
+    assert RULES.types["partnership"].status is None

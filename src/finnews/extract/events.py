@@ -14,19 +14,18 @@ from finnews.rules import load_rules
 RULES = load_rules()
 EVENT_TYPES = list(RULES.event_types)
 
-# Figures that are themselves evidence of an event, whatever verb the sentence uses: a deal's
-# price, a stake bought, an investment programme, a campaign's budget, a period's results.
-# (Which figures fire an event is in the rule files, `evidence`; this picks the figure an
-# event points to and its subject company.)
-_RESULTS = ["revenue", "revenue_growth", "profit", "profit_growth", "segment_growth", "margin"]
+# Figures that are themselves evidence of an event, whatever verb the sentence uses (the
+# rule files' `evidence`): a deal's price, a stake bought, an investment programme, a
+# campaign's budget, a period's results. An event points to the first such figure and may
+# take its subject company.
 FIGURE_EVENTS: dict[str, str] = {
-    "deal_value": "merger_acquisition",
-    "offer_price": "merger_acquisition",
-    "stake_purchase": "stake_purchase",
-    "investment": "investment",
-    "marketing_spend": "marketing_campaign",
-    **dict.fromkeys(_RESULTS, "earnings_release"),
+    metric: rule.event_type for rule in RULES.events for metric in rule.evidence
 }
+# The columns each actor source of the rule files reads (events.py `detect_events`).
+_ACTOR_COLUMNS = {
+    "named_first": "actor", "figure_subject": "figure_company_id",
+    "article_main": "main_company_id",
+}  # fmt: skip
 # Sentences about a group ("Chinas Tech-Riesen investieren in KI") without a company named
 # in them: the event belongs to no single company, not to the article's main one.
 _GROUP = r"(?:konzerne|riesen|giganten|firmen|rivalen|banken)\b"
@@ -49,6 +48,23 @@ def _figure_events(figures: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("company_id").first().alias("figure_company_id"),
         )
     )
+
+
+# Types whose events get a status from their date (`status: by_date` in the rule file).
+_DATED_TYPES = [t.name for t in RULES.types.values() if t.status == "by_date"]
+
+
+def _actor() -> pl.Expr:
+    """Each event type's actor: the first of its rule file's `roles.actor` sources known."""
+    types = list(RULES.types.values())
+    expr = pl.when(pl.col("event_type") == types[0].name).then(
+        pl.coalesce(*(_ACTOR_COLUMNS[a] for a in types[0].actor))
+    )
+    for t in types[1:]:
+        expr = expr.when(pl.col("event_type") == t.name).then(
+            pl.coalesce(*(_ACTOR_COLUMNS[a] for a in t.actor))
+        )
+    return expr.otherwise(None)
 
 
 def winning_rules(fired: pl.DataFrame) -> pl.DataFrame:
@@ -125,13 +141,12 @@ def detect_events(
             .alias("event_date"),
             pl.when(pl.col("companies").is_null() & pl.col("_lower").str.contains(_GROUP))
             .then(pl.lit(None, pl.String))
-            .otherwise(
-                # The actor is named first ("Siemens bietet den Altair-Aktionären 113
-                # Dollar je Aktie": the offer price is Altair's, the deal Siemens's).
-                # A company named after "mit" is the partner: the actor is the next one
-                # named, else the article's ("der Konzern arbeitet mit Nvidia zusammen").
-                pl.coalesce("actor", "figure_company_id", "main_company_id")
-            )
+            # The actor is named first ("Siemens bietet den Altair-Aktionären 113 Dollar je
+            # Aktie": the offer price is Altair's, the deal Siemens's). A company named
+            # after "mit" is the partner: the actor is the next one named, else the
+            # article's ("der Konzern arbeitet mit Nvidia zusammen"). Each type's order of
+            # sources is in its rule file (`roles.actor`).
+            .otherwise(_actor())
             .alias("company_id"),
         )
         .with_columns(
@@ -141,7 +156,7 @@ def detect_events(
             .alias("counterpart_company_id"),
         )
         .with_columns(
-            pl.when(pl.col("event_type") != "earnings_release")
+            pl.when(~pl.col("event_type").is_in(_DATED_TYPES))
             .then(None)
             .when(pl.col("event_date").is_null())
             .then(pl.lit("announced"))

@@ -80,11 +80,29 @@ class MetricRule:
     silent: tuple[Any, ...]
 
 
+# Who an event is about, tried in order until one is known: the first company named in the
+# sentence (not after "mit", which names a partner), the subject of the figure that
+# evidences it, the article's main company.
+ACTOR_SOURCES = ("named_first", "figure_subject", "article_main")
+COUNTERPART_SOURCES = ("other_named",)
+STATUS_KINDS = ("by_date",)
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    description: str
+    actor: tuple[str, ...]
+    counterpart: str
+    status: str | None  # by_date: scheduled / reported / announced from the event date
+
+
 @dataclass(frozen=True)
 class RuleSet:
     events: tuple[EventRule, ...]
     metrics: tuple[MetricRule, ...]
     event_types: tuple[str, ...]
+    types: dict[str, EventType]
     vocabularies: dict[str, tuple[str, ...]]
     metric_fragments: dict[str, str]
 
@@ -201,9 +219,23 @@ def _resolve_voids(
     return tuple(dict.fromkeys(out))
 
 
+def _event_type(path: Path, data: dict[str, Any]) -> EventType:
+    roles = data.get("roles") or {}
+    actor = tuple(roles.get("actor", ACTOR_SOURCES))
+    counterpart = roles.get("counterpart", "other_named")
+    status = data.get("status")
+    if not set(actor) <= set(ACTOR_SOURCES):
+        raise RuleError(f"{path.name}: roles.actor must come from {ACTOR_SOURCES}")
+    if counterpart not in COUNTERPART_SOURCES:
+        raise RuleError(f"{path.name}: roles.counterpart must be one of {COUNTERPART_SOURCES}")
+    if status is not None and status not in STATUS_KINDS:
+        raise RuleError(f"{path.name}: status must be one of {STATUS_KINDS}")
+    return EventType(data["event_type"], data.get("description", ""), actor, counterpart, status)
+
+
 def _event_rules(
     path: Path, expand: _Expander, voids: dict[str, Void], sets: dict[str, list[str]]
-) -> tuple[str, list[EventRule]]:
+) -> tuple[EventType, list[EventRule]]:
     data = _load(path)
     event_type = data["event_type"]
     if path.stem != event_type:
@@ -215,6 +247,10 @@ def _event_rules(
             raise RuleError(f"{where}: ids start with the event type ({event_type}.)")
         evidence = tuple(raw.get("evidence", ()))
         pattern = raw.get("pattern")
+        if evidence and any(
+            voids[v].scope != "sentence" for v in raw.get("voids", []) if v in voids
+        ):
+            raise RuleError(f"{where}: a figure rule has no match to window; use sentence voids")
         if (pattern is None) == (not evidence):
             raise RuleError(f"{where}: a rule has either a pattern or evidence figures")
         if pattern is not None and not raw.get("anchors"):
@@ -242,7 +278,7 @@ def _event_rules(
                 source=path.name,
             )
         )
-    return event_type, rules
+    return _event_type(path, data), rules
 
 
 def _metric_rules(path: Path, expand: _Expander) -> tuple[list[MetricRule], dict[str, str]]:
@@ -285,10 +321,10 @@ def load_rules(directory: Path = RULES_DIR) -> RuleSet:
     expand = _Expander(shared.get("fragments", {}), vocabularies)
     voids, sets = _voids(directory / "voids.yaml", expand)
     events: list[EventRule] = []
-    types: list[str] = []
+    types: dict[str, EventType] = {}
     for path in sorted((directory / "events").glob("*.yaml")):
         event_type, rules = _event_rules(path, expand, voids, sets)
-        types.append(event_type)
+        types[event_type.name] = event_type
         events.extend(rules)
     metrics, metric_fragments = _metric_rules(directory / "metrics.yaml", expand)
     _check_unique([r.id for r in events], "events")
@@ -297,6 +333,7 @@ def load_rules(directory: Path = RULES_DIR) -> RuleSet:
         events=tuple(events),
         metrics=tuple(metrics),
         event_types=tuple(types),
+        types=types,
         vocabularies={k: tuple(v) for k, v in vocabularies.items()},
         metric_fragments=metric_fragments,
     )
