@@ -23,8 +23,25 @@ def _parse(pattern: str) -> list[_Node]:
     return list(sre_parse.parse(pattern))
 
 
+def _merge_prefixes(seq: list[_Node]) -> list[_Node]:
+    """Python's parser factors a common prefix out of an alternation ("gibt|geben|gab" is
+    "g" then "ibt|eben|ab"): put the literals right before a branch back into each of its
+    alternatives, so that an anchor "gibt" can be seen."""
+    out: list[_Node] = []
+    for op, arg in seq:
+        if op is sre.BRANCH:
+            prefix: list[_Node] = []
+            while out and out[-1][0] is sre.LITERAL:
+                prefix.insert(0, out.pop())
+            if prefix:
+                arg = (arg[0], [prefix + list(b) for b in arg[1]])
+        out.append((op, arg))
+    return out
+
+
 def _runs_and_items(seq: list[_Node], wildcard: str | None) -> tuple[list[str], list[_Node]]:
     """The literal runs of a sequence and the items that are not literals or assertions."""
+    seq = _merge_prefixes(seq)
     runs: list[str] = []
     items: list[_Node] = []
     run = ""
