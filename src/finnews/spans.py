@@ -67,36 +67,40 @@ def find_spans(
     )
     if "(?P<" not in pattern:
         return spans.drop("_match")
-    spans = spans.with_row_index("_order")
     # `_whole` is set exactly when the surface re-matches: one pass reads every group.
     anchored = rf"(?s)^(?P<_whole>{pattern})$"
     names = re.findall(r"\(\?P<(\w+)>", pattern)
-    matched = spans.with_columns(pl.col("surface").str.extract_groups(anchored).alias("_groups"))
-    exact = matched.filter(pl.col("_groups").struct.field("_whole").is_not_null()).with_columns(
-        pl.col("_groups").struct.field(name).alias(name) for name in names
-    )
+    groups = pl.col("_groups")
+    exact = groups.struct.field("_whole").is_not_null()
     # The span was found on the shadow; a pattern with ASCII classes ([A-Z][a-z]+) does not
-    # re-match "Bjørn Gulden" or "Lürssen" in the original. Then (for those few spans only)
-    # the groups are read on the shadow surface (the match itself, `_match`) and sliced from
-    # the original at the same offsets.
+    # re-match "Bjørn Gulden" or "Lürssen" in the original. Then (for those few spans only:
+    # the others pass null, which costs nothing) the groups are read on the shadow surface
+    # (the match itself, `_match`) and sliced from the original at the same offsets.
     shadow_surface = pl.col("_match")
-    fallback = shadow_surface.str.extract_groups(asciify_pattern(anchored))
-    inexact = (
-        matched.filter(pl.col("_groups").struct.field("_whole").is_null())
-        .with_columns(fallback.alias("_fallback"))
+    fallback = pl.col("_fallback")
+    return (
+        spans.with_columns(pl.col("surface").str.extract_groups(anchored).alias("_groups"))
         .with_columns(
-            pl.col("surface")
-            .str.slice(
-                shadow_surface.str.find(pl.col("_fallback").struct.field(name), literal=True),
-                pl.col("_fallback").struct.field(name).str.len_bytes(),
+            pl.when(exact)
+            .then(None)
+            .otherwise(shadow_surface)
+            .str.extract_groups(asciify_pattern(anchored))
+            .alias("_fallback")
+        )
+        .with_columns(
+            pl.when(exact)
+            .then(groups.struct.field(name))
+            .otherwise(
+                pl.col("surface").str.slice(
+                    shadow_surface.str.find(fallback.struct.field(name), literal=True),
+                    fallback.struct.field(name).str.len_bytes(),
+                )
             )
             .alias(name)
             for name in names
         )
-        .drop("_fallback")
+        .drop("_groups", "_match", "_fallback")
     )
-    # Spans keep their order (callers read the figure before by position).
-    return pl.concat([exact, inexact]).sort("_order").drop("_groups", "_match", "_order")
 
 
 def shadow_before(chars: int) -> pl.Expr:
