@@ -84,27 +84,6 @@ def _warm_up(articles: pl.DataFrame, aliases: pl.DataFrame) -> None:
     extract_articles(articles.head(20), aliases)
 
 
-def _inputs(articles: pl.DataFrame, aliases: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """What the rule stage reads, prepared by the vectorized upstream steps."""
-    from finnews.asciify import asciify
-    from finnews.extract.figures import extract_figures
-    from finnews.extract.run import CONTEXT_COLUMNS, extract_articles, sentence_context
-    from finnews.extract.sentences import split_sentences
-
-    extraction = extract_articles(articles, aliases)
-    art = articles.lazy()
-    views = extract_figures(
-        sentence_context(art, split_sentences(art).collect()), CONTEXT_COLUMNS, views=True
-    ).collect()
-    return {
-        "sentences": extraction.sentences.with_columns(asciify(pl.col("text")).alias("shadow")),
-        "mentions": extraction.mentions,
-        "entities": extraction.entities,
-        "figures": extraction.figures,
-        "views": views,
-    }
-
-
 def _worker(task: str, part: str) -> dict[str, Any]:
     """One partition, in its own process: warm up, then time `task` (wall clock bounds)."""
     articles = pl.read_parquet(part)
@@ -121,7 +100,9 @@ def _worker(task: str, part: str) -> dict[str, Any]:
         out["timings"] = timings
         out["counts"] = extraction.counts()
         return out
-    inputs = _inputs(articles, aliases)
+    from finnews.rules.reference import rule_stage_inputs
+
+    inputs = rule_stage_inputs(articles, aliases)
     if task == "rules":
         from finnews.extract.event_rules import fired_rules
         from finnews.extract.figures import metric_rule_id

@@ -9,13 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from finnews.asciify import asciify
 from finnews.config import project_root
 from finnews.extract.companies import alias_table, load_gazetteer
-from finnews.extract.figures import extract_figures
-from finnews.extract.run import CONTEXT_COLUMNS, extract_articles, sentence_context
-from finnews.extract.sentences import split_sentences
-from finnews.rules.reference import reference_hits, reference_metric_rules
+from finnews.rules.reference import reference_hits, reference_metric_rules, rule_stage_inputs
 from finnews.synth import Generator
 
 ROOT = project_root()
@@ -51,21 +47,18 @@ def aliases() -> pl.DataFrame:
 
 
 def _same_decisions(articles: pl.DataFrame, aliases: pl.DataFrame) -> None:
-    extraction = extract_articles(articles, aliases)
-    sentences = extraction.sentences.with_columns(asciify(pl.col("text")).alias("shadow"))
+    inputs = rule_stage_inputs(articles, aliases)
     reference = reference_hits(
-        sentences, extraction.mentions, extraction.entities, extraction.figures
+        inputs["sentences"], inputs["mentions"], inputs["entities"], inputs["figures"]
     )
-    vectorized = extraction.rule_hits.select("article_id", "sentence_idx", "rule_id")
+    vectorized = inputs["rule_hits"].select("article_id", "sentence_idx", "rule_id")
     assert vectorized.height > 0
     only_vectorized = vectorized.join(reference, on=vectorized.columns, how="anti")
     only_reference = reference.join(vectorized, on=vectorized.columns, how="anti")
     assert only_vectorized.height == 0 and only_reference.height == 0, (
         f"engines differ:\n{only_vectorized.head(10)}\n{only_reference.head(10)}"
     )
-    art = articles.lazy().select("article_id", "body", "published_date")
-    ctx = sentence_context(art, split_sentences(art).collect())
-    views = extract_figures(ctx, CONTEXT_COLUMNS, views=True).collect()
+    views = inputs["views"]
     expected = reference_metric_rules(views)
     assert views["metric_rule_id"].to_list() == expected
 

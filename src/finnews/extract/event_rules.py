@@ -225,14 +225,18 @@ def fired_rules(
         .select(*KEY, pl.lit(True).alias("_product"))
         .unique()
     )
-    found = candidates(lower.lazy(), rules).collect(engine="in-memory")
-    texts = (
-        frames(lower.lazy().join(found.select(KEY).unique().lazy(), on=KEY, how="semi"), mentions)
+    # What the rules' conditions read of every sentence; the pattern rules' candidates
+    # also get their frame.
+    context = (
+        lower.lazy()
         .join(previous.lazy(), on=KEY, how="left")
         .join(products, on=KEY, how="left")
         .with_columns(pl.col("_product").fill_null(False))
-        .collect(engine="in-memory")
     )
+    found = candidates(lower.lazy(), rules).collect(engine="in-memory")
+    texts = frames(
+        context.join(found.select(KEY).unique().lazy(), on=KEY, how="semi"), mentions
+    ).collect(engine="in-memory")
     texts = _sentence_voids(rules, texts)
     by_rule = found.join(texts, on=KEY).partition_by("rule_id", as_dict=True)
     located = [r for r in rules.events if r.pattern and (r.id,) in by_rule]
@@ -242,11 +246,5 @@ def fired_rules(
     if windowed:
         matches = pl.concat([_pattern_rule(rule, by_rule[(rule.id,)]) for rule in windowed])
         plans.append(_window_voids(rules, matches))
-    all_texts = (
-        lower.lazy()
-        .join(previous.lazy(), on=KEY, how="left")
-        .join(products, on=KEY, how="left")
-        .with_columns(pl.col("_product").fill_null(False))
-    )
-    plans.append(_figure_rules(rules, all_texts, figures))
+    plans.append(_figure_rules(rules, context, figures))
     return pl.concat(plans).collect(engine="in-memory")

@@ -96,11 +96,13 @@ def detect_events(
     `sentences` needs shadow, text and published_date.
     """
     key = ["article_id", "sentence_idx"]
+    # Only the event sentences are lower-cased (for the back reference and group words).
     flagged = (
-        sentences.select(*key, "char_start", "char_end", "text", "published_date",
-                         pl.col("shadow").str.to_lowercase().alias("_lower"))
+        sentences.select(*key, "char_start", "char_end", "text", "published_date", "shadow")
         .join(winning_rules(fired).lazy(), on=key)
-    )  # fmt: skip
+        .with_columns(pl.col("shadow").str.to_lowercase().alias("_lower"))
+        .drop("shadow")
+    )
     evidenced = _figure_events(figures)
     first_date = (
         dates.sort("char_start")

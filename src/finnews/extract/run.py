@@ -314,8 +314,9 @@ def extract_articles(
         entities = _entity_companies(
             _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
         ).collect(engine="in-memory")
+    main = _main_company(mentions.lazy())
     with _stage(timings, "figures"):
-        figures, dates = _figures(ctx, mentions, entities)
+        figures, dates = _figures(ctx, mentions, entities, main)
     event_sentences = (
         sentences.lazy()
         .join(art.select("article_id", "published_date"), on="article_id")
@@ -325,8 +326,7 @@ def extract_articles(
         hits = fired_rules(event_sentences, mentions.lazy(), entities.lazy(), figures.lazy(), RULES)
     with _stage(timings, "events"):
         events = detect_events(
-            event_sentences, dates.lazy(), mentions.lazy(), figures.lazy(),
-            _main_company(mentions.lazy()), hits,
+            event_sentences, dates.lazy(), mentions.lazy(), figures.lazy(), main, hits,
         ).collect(engine="in-memory")  # fmt: skip
         figures, events = _valuations_to_bidder(figures, events)
     return Extraction(
@@ -363,7 +363,7 @@ def _mentions(ctx: pl.LazyFrame, aliases: pl.DataFrame) -> pl.DataFrame:
 
 
 def _figures(
-    ctx: pl.LazyFrame, mentions: pl.DataFrame, entities: pl.DataFrame
+    ctx: pl.LazyFrame, mentions: pl.DataFrame, entities: pl.DataFrame, main: pl.LazyFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The figures (amounts and dates, with subject company) and the dates alone."""
     # Regulators hand out fines to others: their sentence's figure is not theirs.
@@ -393,7 +393,7 @@ def _figures(
         _subject_company(
             pl.concat([amounts, dates.lazy()], how="diagonal_relaxed"),
             mentions.lazy(),
-            _main_company(mentions.lazy()),
+            main,
             organisations,
         )
         .select(

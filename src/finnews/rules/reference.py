@@ -10,22 +10,15 @@ and must agree with it row for row: tests/test_rule_engines.py compares the two,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from finnews.extract.figures import DEFAULT_METRIC_RULE, METRIC_VIEWS
 from finnews.rules import EventRule, RuleSet, Void, load_rules
 from finnews.rules.conditions import compiled, holds
-
-DEFAULT_METRIC_RULE = "other.default"
-# The figure columns the metric rules' views read (as in extract/figures.py METRIC_VIEWS).
-VIEW_COLUMNS = {
-    "kind": "kind", "ctx": "ctx", "topic": "topic_ctx", "clause": "_clause", "before": "_cb",
-    "after": "_ca", "antecedent": "_antecedent", "noun": "_noun", "surface": "surface",
-    "scale": "scale_factor",
-}  # fmt: skip
 
 
 @dataclass
@@ -146,6 +139,29 @@ def _sentences_by_article(
     return articles
 
 
+def rule_stage_inputs(articles: pl.DataFrame, aliases: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """What both engines' rule stage reads, prepared by the vectorized upstream steps:
+    sentences (with their shadow), mentions, entities, figures, and the figures' views."""
+    from finnews.asciify import asciify
+    from finnews.extract.figures import extract_figures
+    from finnews.extract.run import CONTEXT_COLUMNS, extract_articles, sentence_context
+    from finnews.extract.sentences import split_sentences
+
+    extraction = extract_articles(articles, aliases)
+    art = articles.lazy().select("article_id", "body", "published_date")
+    views = extract_figures(
+        sentence_context(art, split_sentences(art).collect()), CONTEXT_COLUMNS, views=True
+    ).collect()
+    return {
+        "sentences": extraction.sentences.with_columns(asciify(pl.col("text")).alias("shadow")),
+        "mentions": extraction.mentions,
+        "entities": extraction.entities,
+        "figures": extraction.figures,
+        "views": views,
+        "rule_hits": extraction.rule_hits,
+    }
+
+
 def reference_hits(
     sentences: pl.DataFrame,
     mentions: pl.DataFrame,
@@ -175,13 +191,9 @@ def reference_hits(
 def reference_metric_rules(views: pl.DataFrame, rules: RuleSet | None = None) -> list[str]:
     """The metric rule id of every figure (rows of `extract_figures(..., views=True)`)."""
     rules = rules or load_rules()
-    columns = list(VIEW_COLUMNS.values())
-    names = list(VIEW_COLUMNS)
+    columns = list(METRIC_VIEWS.values())
+    names = list(METRIC_VIEWS)
     return [
         metric_rule(dict(zip(names, row, strict=True)), rules)
         for row in views.select(columns).iter_rows()
     ]
-
-
-def rows_equal(a: Iterable[tuple[Any, ...]], b: Iterable[tuple[Any, ...]]) -> bool:
-    return sorted(a) == sorted(b)
