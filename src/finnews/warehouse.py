@@ -238,6 +238,20 @@ MIGRATIONS = (
     "alter table raw.events add column if not exists rule_id varchar",
     "alter table raw.entities add column if not exists rule_id varchar",
     "alter table raw.company_mentions add column if not exists rule_id varchar",
+    # The measure of a forecast figure (metric type guidance): revenue, ebit, margin, ...
+    "alter table raw.figures add column if not exists metric_measure varchar",
+    # An analyst_rating event's reading: the broker (as written, and its company id when
+    # the broker is in the company seed), the action (upgrade, downgrade, initiate,
+    # confirm, target_change), the broker's rating word and its normalised rating (buy,
+    # hold, sell), the new and the previous price target and their currency.
+    "alter table raw.events add column if not exists broker varchar",
+    "alter table raw.events add column if not exists broker_company_id varchar",
+    "alter table raw.events add column if not exists rating_action varchar",
+    "alter table raw.events add column if not exists rating_word varchar",
+    "alter table raw.events add column if not exists rating varchar",
+    "alter table raw.events add column if not exists price_target double",
+    "alter table raw.events add column if not exists previous_target double",
+    "alter table raw.events add column if not exists target_currency varchar",
 )
 
 

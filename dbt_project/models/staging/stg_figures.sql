@@ -7,6 +7,7 @@ select
     surface,
     kind,
     metric_type,
+    metric_measure,
     rule_id,
     value,
     unit,

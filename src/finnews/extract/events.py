@@ -119,7 +119,11 @@ def detect_events(
         .group_by(key)
         .agg(
             pl.col("company_id").unique(maintain_order=True).alias("companies"),
-            pl.col("company_id").filter(~pl.col("after_mit")).first().alias("actor"),
+            # Not a partner named after "mit", nor a broker acting as analyst.
+            pl.col("company_id")
+            .filter(~pl.col("after_mit") & ~pl.col("analyst").fill_null(False))
+            .first()
+            .alias("actor"),
         )
     )
     first_amount = (

@@ -40,6 +40,14 @@ def metric_of(rule_id: pl.Expr) -> pl.Expr:
 
 
 METRIC_TYPES = RULES.metric_types
+# The measure a forecast figure is of, from the rule that typed it (guidance rules name it).
+METRIC_MEASURES = {r.id: r.measure for r in RULES.metrics if r.measure}
+
+
+def metric_measure(rule_id: pl.Expr) -> pl.Expr:
+    return rule_id.replace_strict(METRIC_MEASURES, default=None, return_dtype=pl.String)
+
+
 # Nouns that name what a figure measures (a clause holding one is the figure's topic), and
 # the qualifiers between a preposition and its figure: shared with the metric rules.
 _TOPIC_WORDS = RULES.metric_fragments["topic_words"]
@@ -326,7 +334,10 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = Fals
         .with_columns(elided_sign().alias("value"))
         .with_columns(pl.col("count_noun").fill_null("").str.to_lowercase().alias("_noun"))
         .with_columns(metric_rule_id().alias("metric_rule_id"))
-        .with_columns(metric_of(pl.col("metric_rule_id")).alias("metric_type"))
+        .with_columns(
+            metric_of(pl.col("metric_rule_id")).alias("metric_type"),
+            metric_measure(pl.col("metric_rule_id")).alias("metric_measure"),
+        )
         .with_columns(signed_profit().alias("value"))
         .with_columns(*period_columns(), *range_columns())
         .drop(
@@ -334,4 +345,39 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = Fals
             if views
             else ["topic_ctx", "_antecedent", "_before", "_cb", "_ca", "_clause", "_noun"]
         )
+    )
+
+
+# "hob das Kursziel von 40 auf 48 Euro", "senkte die Prognose von 5 auf 4 Prozent": the
+# number after "von" is a figure too (the previous value), with the unit, scale, sign and
+# metric type of the one after "auf".
+_PREVIOUS_VALUE = (
+    r"\bvon\s+(?:rund |knapp |gut |etwa |zuvor |bisher )?(\d[\d.]*(?:,\d+)?)"
+    r"(\s+(?:\w+\s+)?auf\s+(?:rund |knapp |gut |etwa )?)$"
+)
+
+
+def previous_values(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """A figure row for each number written before "auf" in "von 40 auf 48 Euro" (offsets
+    into the body; `figures` needs text and sent_start)."""
+    before = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+    number = before.str.extract(_PREVIOUS_VALUE, 1)
+    gap = before.str.extract(_PREVIOUS_VALUE, 2)
+    start = pl.col("char_start") - gap.str.len_chars() - number.str.len_chars()
+    sign = pl.when(pl.col("value") < 0).then(-1.0).otherwise(1.0)
+    return (
+        figures.filter(
+            pl.col("kind").is_in(["amount", "percent", "percentage_points"])
+            & pl.col("range_type").is_null()
+        )
+        .with_columns(number.alias("_number"), start.alias("_start"))
+        .filter(pl.col("_number").is_not_null())
+        .with_columns(
+            pl.col("_start").cast(pl.Int64).alias("char_start"),
+            (pl.col("_start") + pl.col("_number").str.len_chars()).cast(pl.Int64).alias("char_end"),
+            pl.col("_number").alias("surface"),
+            (german_number(pl.col("_number"), pl.col("scale_factor")) * sign).alias("value"),
+            pl.lit(None, pl.String).alias("qualifier"),
+        )
+        .drop("_number", "_start")
     )

@@ -15,7 +15,8 @@ from finnews.extract.dates import extract_dates
 from finnews.extract.entities import AUTHORITIES, extract_entities
 from finnews.extract.event_rules import fired_rules
 from finnews.extract.events import RULES, detect_events
-from finnews.extract.figures import COMMODITY_WORDS, INDEX_NAMES, extract_figures
+from finnews.extract.figures import COMMODITY_WORDS, INDEX_NAMES, extract_figures, previous_values
+from finnews.extract.ratings import flag_analysts, read_ratings
 from finnews.extract.sentences import split_sentences
 from finnews.extract.tone import with_tone
 from finnews.lexicon import alternation
@@ -151,7 +152,7 @@ def _subject_company(
     article's main company."""
     # The holder, not the held company, is what a stake figure is about; a pair's figure
     # is its first company's.
-    holders = mentions.filter(~pl.col("held"))
+    holders = mentions.filter(~pl.col("held") & ~pl.col("analyst"))
     before = _named_before(figures, "figure_id", holders, pairs=True).rename(
         {"company_id": "named_before"}
     )
@@ -309,12 +310,13 @@ def extract_articles(
         # Every span finder reads the same context: computed once, not once per reader.
         ctx = sentence_context(art, sentences).collect(engine="in-memory").lazy()
     with _stage(timings, "mentions"):
-        mentions = _mentions(ctx, aliases)
+        # Brokers acting as analysts are flagged: never a figure's subject nor an actor.
+        mentions = flag_analysts(_mentions(ctx, aliases), ctx)
     with _stage(timings, "entities"):
         entities = _entity_companies(
             _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
         ).collect(engine="in-memory")
-    main = _main_company(mentions.lazy())
+    main = _main_company(mentions.lazy().filter(~pl.col("analyst")))
     with _stage(timings, "figures"):
         figures, dates = _figures(ctx, mentions, entities, main)
     event_sentences = (
@@ -329,10 +331,11 @@ def extract_articles(
             event_sentences, dates.lazy(), mentions.lazy(), figures.lazy(), main, hits,
         ).collect(engine="in-memory")  # fmt: skip
         figures, events = _valuations_to_bidder(figures, events)
+        events = read_ratings(events, figures, mentions)
     return Extraction(
         sentences=sentences.drop("shadow"),
         figures=figures,
-        mentions=mentions.drop("held", "after_und", "after_mit"),
+        mentions=mentions.drop("held", "after_und", "after_mit", "analyst"),
         events=events,
         entities=entities,
         rule_hits=hits,
@@ -375,7 +378,8 @@ def _figures(
         .select("article_id", "name")
         .unique()
     )
-    amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS)).with_columns(
+    amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS))
+    amounts = pl.concat([amounts, previous_values(amounts)]).with_columns(
         _span_id("f").alias("figure_id")
     )
     # Dates are read by the figures and by the events: found once.
@@ -405,6 +409,7 @@ def _figures(
             "surface",
             "kind",
             "metric_type",
+            "metric_measure",
             pl.col("metric_rule_id").fill_null("date.calendar").alias("rule_id"),
             "value",
             "unit",

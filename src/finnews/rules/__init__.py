@@ -23,6 +23,7 @@ import yaml
 
 from finnews.asciify import asciify_pattern
 from finnews.lexicon import alternation
+from finnews.rules.anchors import best_cover
 
 RULES_DIR = Path(__file__).parent
 # Views on the ASCII shadow (patterns are asciified for them); the others hold the original
@@ -78,6 +79,8 @@ class MetricRule:
     when: Condition
     fire: tuple[Any, ...]
     silent: tuple[Any, ...]
+    # Which measure a forecast figure is of (guidance rules: revenue, ebit, margin, ...).
+    measure: str | None = None
 
 
 # Who an event is about, tried in order until one is known: the first company named in the
@@ -154,6 +157,9 @@ def _compile_check(pattern: str, where: str) -> str:
         re.compile(pattern)
     except re.error as exc:
         raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
+    # The engine runs patterns with polars' (Rust) regex, which has no look-around.
+    if re.search(r"\(\?<?[=!]", pattern):
+        raise RuleError(f"{where}: look-around is not supported by the engine's regex")
     return pattern
 
 
@@ -233,6 +239,23 @@ def _event_type(path: Path, data: dict[str, Any]) -> EventType:
     return EventType(data["event_type"], data.get("description", ""), actor, counterpart, status)
 
 
+def _anchors(
+    given: list[str] | str | None, pattern: str | None, read: str, where: str
+) -> tuple[str, ...]:
+    """A pattern rule's literal anchors: as written, or `auto` (the longest literals one of
+    which every match of the pattern contains, from its parse tree)."""
+    if pattern is None:
+        return ()
+    if given == "auto":
+        derived = best_cover(pattern, "@" if read == "frame" else None)
+        if not derived:
+            raise RuleError(f"{where}: no literal every match contains; write its anchors")
+        return tuple(derived)
+    if not given:
+        raise RuleError(f"{where}: a pattern rule needs literal anchors (or anchors: auto)")
+    return tuple(asciify_pattern(a.lower()) for a in given)
+
+
 def _event_rules(
     path: Path, expand: _Expander, voids: dict[str, Void], sets: dict[str, list[str]]
 ) -> tuple[EventType, list[EventRule]]:
@@ -253,11 +276,15 @@ def _event_rules(
             raise RuleError(f"{where}: a figure rule has no match to window; use sentence voids")
         if (pattern is None) == (not evidence):
             raise RuleError(f"{where}: a rule has either a pattern or evidence figures")
-        if pattern is not None and not raw.get("anchors"):
-            raise RuleError(f"{where}: a pattern rule needs literal anchors")
         read = raw.get("read", "sentence")
         if read not in ("sentence", "frame"):
             raise RuleError(f"{where}: read must be sentence or frame")
+        compiled = (
+            None
+            if pattern is None
+            else _compile_check(asciify_pattern(expand(pattern, where)), where)
+        )
+        anchors = _anchors(raw.get("anchors"), compiled, read, where)
         requires = raw.get("requires")
         rules.append(
             EventRule(
@@ -265,10 +292,8 @@ def _event_rules(
                 event_type=event_type,
                 priority=int(raw["priority"]),
                 description=raw.get("description", ""),
-                anchors=tuple(asciify_pattern(a.lower()) for a in raw.get("anchors", ())),
-                pattern=None
-                if pattern is None
-                else _compile_check(asciify_pattern(expand(pattern, where)), where),
+                anchors=anchors,
+                pattern=compiled,
                 read=read,
                 requires=None if requires is None else _condition(requires, expand, {}, where),
                 voids=_resolve_voids(raw.get("voids", data.get("voids", [])), voids, sets, where),
@@ -302,6 +327,7 @@ def _metric_rules(path: Path, expand: _Expander) -> tuple[list[MetricRule], dict
                 when=_condition(raw["when"], local, named, where),
                 fire=tuple(raw.get("fire") or ()),
                 silent=tuple(raw.get("silent") or ()),
+                measure=raw.get("measure"),
             )
         )
     return sorted(rules, key=lambda r: r.priority), fragments
