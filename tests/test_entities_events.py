@@ -148,29 +148,31 @@ def test_event_word_families_and_their_ambiguous_members() -> None:
         # Wordings first met in held-out v5.
         "Im Dezemberquartal stieg der Umsatz von Apple um 8 Prozent.": "earnings_release",
         "Partner ist der Chipkonzern Nvidia.": "partnership",
-        "In Dresden entsteht bis 2027 eine Fabrik für Leistungshalbleiter.": "expansion",
+        "In Dresden entsteht bis 2027 eine Fabrik von Infineon für Leistungshalbleiter.": "expansion",
         "Infineon nahm in Dresden die neue Fertigung in Betrieb.": "expansion",
         "Zalando will seinen Marktplatz nach Großbritannien bringen.": "expansion",
         "Apple will 500 Milliarden Dollar in neue Werke stecken.": "investment",
-        "Die Transaktion soll im Sommer abgeschlossen werden.": "merger_acquisition",
+        "Die Transaktion soll nach Angaben von BASF im Sommer abgeschlossen werden.": "merger_acquisition",
         # Wordings first met in held-out v6.
         "E.ON hat mit dem Stahlkonzern eine Vereinbarung über Wasserstoff unterzeichnet.": (
             "partnership"
         ),
         "Im Februar bringt Apple das neue Einsteigermodell in den Handel.": "product_launch",
-        "Die Tochter baut ihr Geschäft in Indien weiter aus.": "expansion",
+        "Die Siemens-Tochter baut ihr Geschäft in Indien weiter aus.": "expansion",
         "Xiaomi will die Autos ab 2027 auch in Europa anbieten.": "expansion",
-        "Die Bilanz für das Gesamtjahr will der Konzern am 26. Februar vorlegen.": (
+        "Die Bilanz für das Gesamtjahr will der Konzern Allianz am 26. Februar vorlegen.": (
             "earnings_release"
         ),
         # Market-entry idioms.
         "Zalando will in Japan Fuß fassen.": "expansion",
         "Xpeng will den europäischen Markt erobern.": "expansion",
         "Infineon siedelt sich mit einem Werk in Texas an.": "expansion",
-        "Der Fahrdienst geht in London an den Start.": "expansion",
+        "Der Fahrdienst von Baidu geht in London an den Start.": "expansion",
         # A negation in another clause leaves the trigger standing.
         "Die Aufsichtsbehörde wirft Meta vor, Kunden keine Wahl zu lassen.": "regulatory_action",
     }
+    # (Each names a company: an event of no company, outside a sentence about a group,
+    # is none.)
     # ... words that merely look alike do not.
     quiet = {
         "Käufer können ihre Bestellungen an KI-Agenten abgeben.": "merger_acquisition",

@@ -178,6 +178,9 @@ def detect_events(
                 pl.col("event_type"),
             ).alias("event_id"),
         )  # fmt: skip
+        # An event of no company, outside a sentence about a group of them, is news about
+        # politics or the economy (real newspaper text), not a company's event.
+        .filter(pl.col("company_id").is_not_null() | pl.col("_lower").str.contains(_GROUP))
         .select(
             "event_id",
             "article_id",
