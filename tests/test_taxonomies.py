@@ -41,3 +41,12 @@ def test_units_match_what_the_extractor_emits() -> None:
     # Every currency the extractor knows is accepted by default (dbt and finnews.toml alike).
     assert set(VARS["currencies"]) == set(CURRENCIES.values()) == set(Quality().currencies)
     assert set(PERCENT_UNITS.values()) <= set(VARS["other_units"])
+
+
+def test_docs_name_every_type_the_rule_files_emit() -> None:
+    # docs/metrics.md is what analysts read: every metric and event type of the rule files
+    # has a row there (a type added to the rules without docs fails here).
+    docs = (DBT.parent / "docs" / "metrics.md").read_text(encoding="utf-8")
+    missing = [t for t in METRIC_TYPES if f"| `{t}` |" not in docs]
+    missing += [t for t in EVENT_TYPES if f"`{t}`" not in docs]
+    assert missing == []
