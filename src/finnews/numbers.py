@@ -15,7 +15,11 @@ from finnews.lexicon import (
 )
 
 # "20.000" and "1.250,5" (thousands dots, decimal comma) before plain "134,60" / "7".
-DIGITS = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+# Thousands grouped by dots ("20.000"), or by spaces when decimals follow ("15 913,82
+# Punkten": a space alone is too often two numbers side by side).
+DIGITS = (
+    r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+)
 NUMBER = rf"(?P<number>{DIGITS}|\b(?i:{alternation(NUMBER_WORDS)})\b)"
 QUALIFIER = rf"(?:(?P<qualifier>(?i:{alternation(QUALIFIERS)}))\s+)?"
 SCALE = rf"(?:\s+(?P<scale>(?i:{alternation(SCALES)})))?"
@@ -44,7 +48,7 @@ RSI = (
 
 def _mantissa_and_decimals(col: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """'1.250,5' -> (12505, 1): integer digits and how many of them are decimals."""
-    digits = col.str.replace_all(".", "", literal=True)
+    digits = col.str.replace_all(r"[.\s\u00a0\u202f]", "")
     mantissa = digits.str.replace(",", "", literal=True).cast(pl.Float64, strict=False)
     decimals = digits.str.extract(r",(\d+)$", 1).str.len_chars().fill_null(0)
     return mantissa, decimals
@@ -93,7 +97,7 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     currency = currency_code(pl.col("unit"))
     percent_kind = unit_lc.replace_strict(PERCENT_UNITS, default=None, return_dtype=pl.String)
     scale = scale_factor(pl.col("scale"))
-    grouped = pl.col("number").str.contains(r"^\d{1,3}\.\d{3}")
+    grouped = pl.col("number").str.contains(r"^\d{1,3}[.\s\u00a0\u202f]\d{3}")
     digits = pl.col("number").str.contains(r"^\d")
     any_noun = pl.when(grouped | scale.is_not_null() & digits).then(pl.col("any_noun"))
     kind = (
