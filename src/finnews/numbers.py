@@ -17,9 +17,7 @@ from finnews.lexicon import (
 # "20.000" and "1.250,5" (thousands dots, decimal comma) before plain "134,60" / "7".
 # Thousands grouped by dots ("20.000"), or by spaces when decimals follow ("15 913,82
 # Punkten": a space alone is too often two numbers side by side).
-DIGITS = (
-    r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-)
+DIGITS = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 NUMBER = rf"(?P<number>{DIGITS}|\b(?i:{alternation(NUMBER_WORDS)})\b)"
 QUALIFIER = rf"(?:(?P<qualifier>(?i:{alternation(QUALIFIERS)}))\s+)?"
 SCALE = rf"(?:\s+(?P<scale>(?i:{alternation(SCALES)})))?"
@@ -36,7 +34,10 @@ COUNT = (
 )
 
 # A figure: [qualifier] number [scale] (unit | counted noun), or [qualifier] number scale.
-FIGURE = rf"\b{QUALIFIER}{NUMBER}{SCALE}(?:\s*{UNIT}|{COUNT})?"
+# A results report's prior-year value in brackets between number and unit: "445,2 (Vj:
+# 398,5) Mio. Euro", "1,01 (0,61) Euro"; it is a figure of its own (extract/figures.py).
+PRIOR = rf"(?:\s*\((?i:vj\.?|vorjahr|vorjahreswert)?:?\s*(?P<prior>{DIGITS})\))?"
+FIGURE = rf"\b{QUALIFIER}{NUMBER}{PRIOR}{SCALE}(?:\s*{UNIT}|{COUNT})?"
 
 # "RSI von 29,4", "RSI liegt bei 38", "Der Relative-Stärke-Index (RSI) fiel auf 27,5".
 RSI = (

@@ -312,10 +312,11 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = Fals
             "scale_factor", "qualifier", "count_noun"]  # fmt: skip
     both = pl.concat(
         [
-            amounts.select(cols),
+            amounts.select(*cols, "prior"),
             _rsi_spans(sentences, keep).select(cols),
             _qualitative_spans(sentences, keep).select(cols),
-        ]
+        ],
+        how="diagonal",
     )
     clause = pl.concat_str(
         pl.col("_cb"),
@@ -396,4 +397,26 @@ def previous_values(figures: pl.LazyFrame) -> pl.LazyFrame:
             pl.lit(None, pl.String).alias("qualifier"),
         )
         .drop("_number", "_start")
+    )
+
+
+def prior_values(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """A figure row for each prior-year value in brackets ("445,2 (Vj: 398,5) Mio. Euro"):
+    the unit, scale, sign and metric type of the figure it stands in (offsets into the body)."""
+    paren = pl.col("surface").str.find("(", literal=True)
+    at = paren + pl.col("surface").str.slice(paren).str.find(pl.col("prior"), literal=True)
+    sign = pl.when(pl.col("value") < 0).then(-1.0).otherwise(1.0)
+    return (
+        figures.filter(pl.col("prior").is_not_null())
+        .with_columns((pl.col("char_start") + at).cast(pl.Int64).alias("_start"))
+        .with_columns(
+            pl.col("_start").alias("char_start"),
+            (pl.col("_start") + pl.col("prior").str.len_chars()).cast(pl.Int64).alias("char_end"),
+            pl.col("prior").alias("surface"),
+            (german_number(pl.col("prior"), pl.col("scale_factor")) * sign).alias("value"),
+            pl.lit(None, pl.String).alias("qualifier"),
+            pl.lit(None, pl.Float64).alias("value_low"),
+            pl.lit(None, pl.String).alias("range_type"),
+        )
+        .drop("_start")
     )

@@ -15,7 +15,13 @@ from finnews.extract.dates import extract_dates
 from finnews.extract.entities import AUTHORITIES, extract_entities
 from finnews.extract.event_rules import fired_rules
 from finnews.extract.events import RULES, detect_events
-from finnews.extract.figures import COMMODITY_WORDS, INDEX_NAMES, extract_figures, previous_values
+from finnews.extract.figures import (
+    COMMODITY_WORDS,
+    INDEX_NAMES,
+    extract_figures,
+    previous_values,
+    prior_values,
+)
 from finnews.extract.ratings import flag_analysts, read_ratings
 from finnews.extract.sentences import split_sentences
 from finnews.extract.tone import with_tone
@@ -379,7 +385,7 @@ def _figures(
         .unique()
     )
     amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS))
-    amounts = pl.concat([amounts, previous_values(amounts)]).with_columns(
+    amounts = pl.concat([amounts, previous_values(amounts), prior_values(amounts)]).with_columns(
         _span_id("f").alias("figure_id")
     )
     # Dates are read by the figures and by the events: found once.
