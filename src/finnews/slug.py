@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import polars as pl
+
 # Letters NFKD does not decompose into ASCII.
 _FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L"})
 
@@ -16,3 +18,18 @@ def slug(name: str) -> str:
     text = name.translate(_FOLD).replace("&", " and ")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def slug_expr(col: pl.Expr) -> pl.Expr:
+    """`slug` as a polars expression (the same key for the names of a column)."""
+    folded = col
+    for letter, ascii_ in [("ß", "ss"), ("ø", "o"), ("Ø", "O"), ("æ", "ae"), ("Æ", "AE"),
+                           ("ł", "l"), ("Ł", "L"), ("&", " and ")]:  # fmt: skip
+        folded = folded.str.replace_all(letter, ascii_, literal=True)
+    return (
+        folded.str.normalize("NFKD")
+        .str.replace_all(r"[^\x00-\x7f]", "")
+        .str.to_lowercase()
+        .str.replace_all(r"[^a-z0-9]+", "_")
+        .str.strip_chars("_")
+    )

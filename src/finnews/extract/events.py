@@ -114,6 +114,7 @@ def detect_events(
         (pl.col("sentence_idx") + 1).alias("sentence_idx"),
         pl.col("date_here").alias("date_before"),
     )
+    actor = ~pl.col("after_mit") & ~pl.col("analyst").fill_null(False)
     companies = (
         mentions.sort("char_start")
         .group_by(key)
@@ -121,9 +122,12 @@ def detect_events(
             pl.col("company_id").unique(maintain_order=True).alias("companies"),
             # Not a partner named after "mit", nor a broker acting as analyst.
             pl.col("company_id")
-            .filter(~pl.col("after_mit") & ~pl.col("analyst").fill_null(False))
+            .filter(actor & (pl.col("rule_id") != "company.discovered"))
             .first()
             .alias("actor"),
+            # A discovered organisation acts only where no company of the seed does (in
+            # the sentence, by its figure or as the article's main company).
+            pl.col("company_id").filter(actor).first().alias("discovered_actor"),
         )
     )
     first_amount = (
@@ -152,7 +156,7 @@ def detect_events(
             # after "mit" is the partner: the actor is the next one named, else the
             # article's ("der Konzern arbeitet mit Nvidia zusammen"). Each type's order of
             # sources is in its rule file (`roles.actor`).
-            .otherwise(_actor())
+            .otherwise(pl.coalesce(_actor(), "discovered_actor"))
             .alias("company_id"),
         )
         .with_columns(

@@ -26,6 +26,7 @@ from finnews.extract.ratings import flag_analysts, read_ratings
 from finnews.extract.sentences import split_sentences
 from finnews.extract.tone import with_tone
 from finnews.lexicon import alternation
+from finnews.slug import slug_expr
 
 CONTEXT_COLUMNS = ["article_id", "sentence_idx", "sent_start", "text", "shadow", "published_date"]
 
@@ -159,8 +160,23 @@ def _subject_company(
     # The holder, not the held company, is what a stake figure is about; a pair's figure
     # is its first company's.
     holders = mentions.filter(~pl.col("held") & ~pl.col("analyst"))
-    before = _named_before(figures, "figure_id", holders, pairs=True).rename(
-        {"company_id": "named_before"}
+    discovered = pl.col("rule_id") == "company.discovered"
+    # A company of the seed named before the figure decides over a discovered organisation
+    # ("Die DHL Group übernimmt den Paketdienst Evri für 550 Millionen Euro" is DHL's); the
+    # organisation is the subject where no seed company is named before it.
+    before = (
+        _named_before(figures, "figure_id", holders.filter(~discovered), pairs=True)
+        .rename({"company_id": "named_before"})
+        .join(
+            _named_before(figures, "figure_id", holders.filter(discovered)).rename(
+                {"company_id": "org_before"}
+            ),
+            on="figure_id",
+            how="full",
+            coalesce=True,
+        )
+        .with_columns(pl.coalesce("named_before", "org_before").alias("named_before"))
+        .drop("org_before")
     )
     # "Evri stellt jährlich rund 800 Millionen Sendungen zu": a figure in a sentence whose
     # subject is an organisation outside the gazetteer, with no gazetteer company before
@@ -322,7 +338,12 @@ def extract_articles(
         entities = _entity_companies(
             _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
         ).collect(engine="in-memory")
-    main = _main_company(mentions.lazy().filter(~pl.col("analyst")))
+    # Organisations outside the seed are not lost: each becomes a company of its own
+    # (`company.discovered`, id from its name) for subjects, actors and coverage.
+    mentions = _with_discovered(mentions, entities, ctx)
+    main = _main_company(
+        mentions.lazy().filter(~pl.col("analyst") & (pl.col("rule_id") != "company.discovered"))
+    )
     with _stage(timings, "figures"):
         figures, dates = _figures(ctx, mentions, entities, main)
     event_sentences = (
@@ -346,6 +367,78 @@ def extract_articles(
         entities=entities,
         rule_hits=hits,
     )
+
+
+# Organisation candidates that are no company: authorities (AUTHORITIES), ministries,
+# central banks, supranational bodies, indices, and words that are no names.
+_NOT_A_COMPANY = (
+    r"(?i)ministerium|kommission|notenbank|zentralbank|regierung|behörde|\bamt\b|gericht|"
+    r"verband|gewerkschaft|kammer|\b(?:iwf|oecd|opec|who|uno?|nato|fed|ezb|epa)\b|^hang seng|"
+    r"^(?:international|austria|europa|deutschland|china)$"
+)
+
+
+def _with_discovered(
+    mentions: pl.DataFrame, entities: pl.DataFrame, ctx: pl.LazyFrame
+) -> pl.DataFrame:
+    """`mentions` and a mention for each organisation candidate outside the seed that is
+    no authority, wherever its article names it again ("Evri stellt ... zu" after "den
+    Paketdienst Evri"; the first time in each sentence): company_id is the slug of its
+    name, rule_id `company.discovered`."""
+    names = (
+        entities.filter(
+            (pl.col("entity_type") == "organisation_candidate")
+            & ~pl.col("name").is_in(AUTHORITIES)
+            & ~pl.col("name").str.contains(_NOT_A_COMPANY)
+            & (pl.col("name").str.len_chars() >= 2)
+        )
+        .select("article_id", "name")
+        .unique()
+    )
+    at = pl.col("text").str.find(pl.col("name"), literal=True)
+    end = at + pl.col("name").str.len_chars()
+    # As a word: no letter right before or after ("Evris" is the genitive, allowed).
+    before = pl.col("text").str.slice(at - 1, 1)
+    after = pl.col("text").str.slice(end, 1)
+    word = (at == 0) | ~before.str.contains(r"\w") & ~after.str.contains(r"^[a-rt-zäöüß]")
+    found = (
+        ctx.select("article_id", "sentence_idx", "sent_start", "text")
+        .join(names.lazy(), on="article_id")
+        .filter(at.is_not_null())
+        .filter(word.fill_null(True))
+        .with_columns(
+            (pl.col("sent_start") + at).cast(pl.Int64).alias("char_start"),
+            (pl.col("sent_start") + end).cast(pl.Int64).alias("char_end"),
+        )
+        .with_columns(
+            pl.concat_str("article_id", pl.lit(":"), pl.col("char_start").cast(pl.String)).alias(
+                "entity_id"
+            )
+        )
+        .collect(engine="in-memory")
+    )
+    overlapping = found.join(
+        mentions.select("article_id", "sentence_idx", pl.col("char_start").alias("_ms"),
+                        pl.col("char_end").alias("_me")),
+        on=["article_id", "sentence_idx"],
+    ).filter((pl.col("_ms") < pl.col("char_end")) & (pl.col("char_start") < pl.col("_me")))  # fmt: skip
+    discovered = (
+        found.join(overlapping.select("entity_id"), on="entity_id", how="anti")
+        .with_columns(
+            _span_id("m").alias("mention_id"),
+            pl.col("name").alias("alias"),
+            slug_expr(pl.col("name")).alias("company_id"),
+            pl.lit("company.discovered").alias("rule_id"),
+            pl.lit(False).alias("held"),
+            pl.lit(False).alias("after_und"),
+            pl.lit(False).alias("after_mit"),
+            pl.lit(False).alias("analyst"),
+        )
+        .filter(pl.col("company_id") != "")
+        .with_columns(pl.col("name").alias("surface"))
+        .select(mentions.columns)
+    )
+    return pl.concat([mentions, discovered]).sort("article_id", "char_start")
 
 
 def _mentions(ctx: pl.LazyFrame, aliases: pl.DataFrame) -> pl.DataFrame:
