@@ -1,0 +1,92 @@
+"""The analyst's reading of rating events (extract/ratings.py, rules/ratings.yaml): the
+broker, the action, the rating word and its normalised rating, the targets; and brokers
+acting as analysts are never the rated company's subject or actor."""
+
+from __future__ import annotations
+
+import datetime
+
+import polars as pl
+import pytest
+
+from finnews.extract.ratings import vocabulary
+from finnews.rules import RuleError, load_rules
+from tests.helpers import extract_texts
+
+COLUMNS = ["company_id", "broker", "broker_company_id", "rating_action", "rating_word", "rating",
+           "price_target", "previous_target", "target_currency"]  # fmt: skip
+
+
+def _ratings(body: str) -> list[tuple]:
+    events = extract_texts({"r": body}, datetime.date(2025, 11, 25)).events
+    return events.filter(pl.col("event_type") == "analyst_rating").select(COLUMNS).rows()
+
+
+def test_upgrade_with_old_and_new_target() -> None:
+    body = (
+        'Die Deutsche Bank hat Siemens von "Hold" auf "Buy" hochgestuft und das Kursziel '
+        "von 150 auf 180 Euro angehoben."
+    )
+    assert _ratings(body) == [
+        ("siemens", "Deutsche Bank", "deutsche_bank", "upgrade", "buy", "buy", 180.0, 150.0, "EUR")
+    ]
+
+
+def test_target_change_with_the_rating_kept_in_a_headline() -> None:
+    body = "Commerzbank hebt Ziel für SAP auf 200 Euro - 'Halten'."
+    assert _ratings(body) == [
+        ("sap", "Commerzbank", "commerzbank", "target_change", "halten", "hold", 200.0, None, "EUR")
+    ]
+
+
+def test_downgrade_by_a_broker_outside_the_seed() -> None:
+    # Berenberg is in the brokers list, not in the company seed: its name is kept.
+    body = 'Berenberg senkt Infineon auf "Sell".'
+    ((company, broker, broker_id, action, word, rating, *_),) = _ratings(body)
+    assert (company, broker, action, word, rating) == (
+        "infineon",
+        "Berenberg",
+        "downgrade",
+        "sell",
+        "sell",
+    )
+
+
+def test_recommendation_noun_and_confirmation() -> None:
+    body = "Die Analysten der UBS bestätigen ihre Kaufempfehlung für Allianz."
+    ((company, broker, _, action, word, rating, *_),) = _ratings(body)
+    assert (company, broker, action, word, rating) == (
+        "allianz",
+        "UBS",
+        "confirm",
+        "kaufempfehlung",
+        "buy",
+    )
+
+
+def test_a_broker_is_never_the_subject_of_the_rated_company_figures() -> None:
+    body = "Goldman Sachs hat das Kursziel für BASF auf 55 Euro gesenkt."
+    figures = extract_texts({"g": body}, datetime.date(2025, 11, 25)).figures
+    assert figures.select("metric_type", "company_id").rows() == [("price_target", "basf")]
+
+
+def test_every_rating_word_normalises_to_buy_hold_or_sell() -> None:
+    assert set(vocabulary().normalised.values()) == {"buy", "hold", "sell"}
+
+
+def test_look_around_is_refused_when_rules_load(tmp_path) -> None:
+    import shutil
+
+    from finnews.rules import RULES_DIR
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    path = rules / "events" / "strike.yaml"
+    path.write_text(path.read_text().replace("'streik'", "'(?<!warn)streik'"))
+    with pytest.raises(RuleError, match="look-around"):
+        load_rules(rules)
+
+
+def test_auto_anchors_cover_the_pattern() -> None:
+    (rule,) = [r for r in load_rules().events if r.id == "strike.strike_words"]
+    assert set(rule.anchors) == {"streik", "arbeitsniederlegung", "ausstand", "arbeitskampf"}
