@@ -163,9 +163,9 @@ def extract_set(articles_dir: Path, work: Path) -> dict[str, dict[str, list[tupl
         # The team's sets label the seed's companies only (their convention predates
         # discovered organisations).
         "seed_companies": "select company_id from raw.company_mentions "
-        "where article_id = a.article_id and rule_id <> 'company.discovered'",
+        "where article_id = a.article_id and rule_id not in ('company.discovered', 'company.broker')",
         "discovered": "select distinct company_id from raw.company_mentions "
-        "where article_id = a.article_id and rule_id = 'company.discovered'",
+        "where article_id = a.article_id and rule_id in ('company.discovered', 'company.broker')",
         "events": "select event_type, company_id, event_date from raw.events "
         "where article_id = a.article_id",
         "entities": "select entity_type, name from raw.entities where article_id = a.article_id",

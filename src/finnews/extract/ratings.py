@@ -20,6 +20,8 @@ import polars as pl
 import yaml
 
 from finnews.lexicon import alternation
+from finnews.slug import slug_expr
+from finnews.spans import find_spans
 
 RATINGS_FILE = Path(__file__).resolve().parents[1] / "rules" / "ratings.yaml"
 ACTIONS = ("upgrade", "downgrade", "initiate", "target_change")
@@ -146,3 +148,49 @@ def read_ratings(
         .select("event_id", *RATING_COLUMNS)
     )
     return events.join(ratings, on="event_id", how="left")
+
+
+def broker_mentions(ctx: pl.LazyFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """A company mention for each broker of ratings.yaml named in a sentence with analyst
+    words and not already a mention ("Oddo BHF hebt ...", "Berenberg senkt ..."): the
+    broker is a company named in the article (rule company.broker, id from its name or,
+    when a seed alias names it, that company), flagged as analyst."""
+    voc = vocabulary()
+    key = ["article_id", "sentence_idx"]
+    spans = (
+        find_spans(
+            ctx.filter(pl.col("text").str.to_lowercase().str.contains(voc.analyst_words)),
+            "text",
+            voc.broker_pattern,
+            [*key, "sent_start"],
+        )
+        .with_columns(
+            (pl.col("char_start") + pl.col("sent_start")).alias("char_start"),
+            (pl.col("char_end") + pl.col("sent_start")).alias("char_end"),
+        )
+        .collect(engine="in-memory")
+    )
+    if spans.is_empty():
+        return mentions
+    taken = spans.join(
+        mentions.select(*key, pl.col("char_start").alias("_ms"), pl.col("char_end").alias("_me")),
+        on=key,
+    ).filter((pl.col("_ms") < pl.col("char_end")) & (pl.col("char_start") < pl.col("_me")))
+    name = pl.col("surface").str.to_lowercase().replace_strict(voc.brokers, default=None)
+    added = (
+        spans.join(taken.select(*key, "char_start"), on=[*key, "char_start"], how="anti")
+        .with_columns(
+            pl.concat_str("article_id", pl.lit(":m:"), pl.col("char_start").cast(pl.String)).alias(
+                "mention_id"
+            ),
+            pl.col("surface").alias("alias"),
+            slug_expr(name).alias("company_id"),
+            pl.lit("company.broker").alias("rule_id"),
+            pl.lit(False).alias("held"),
+            pl.lit(False).alias("after_und"),
+            pl.lit(False).alias("after_mit"),
+            pl.lit(True).alias("analyst"),
+        )
+        .select(mentions.columns)
+    )
+    return pl.concat([mentions, added]).sort("article_id", "char_start")

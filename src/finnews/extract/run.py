@@ -22,7 +22,7 @@ from finnews.extract.figures import (
     previous_values,
     prior_values,
 )
-from finnews.extract.ratings import flag_analysts, read_ratings
+from finnews.extract.ratings import broker_mentions, flag_analysts, read_ratings
 from finnews.extract.sentences import split_sentences
 from finnews.extract.tone import with_tone
 from finnews.lexicon import alternation
@@ -333,7 +333,7 @@ def extract_articles(
         ctx = sentence_context(art, sentences).collect(engine="in-memory").lazy()
     with _stage(timings, "mentions"):
         # Brokers acting as analysts are flagged: never a figure's subject nor an actor.
-        mentions = flag_analysts(_mentions(ctx, aliases), ctx)
+        mentions = broker_mentions(ctx, flag_analysts(_mentions(ctx, aliases), ctx))
     with _stage(timings, "entities"):
         entities = _entity_companies(
             _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
