@@ -26,7 +26,7 @@
      'fails': "substr(a.body, r.char_start + 1, r.char_end - r.char_start) is distinct from r.surface",
      'reason': "'body[char_start:char_end] is not the surface ' || r.surface"},
     {'name': 'fct_metrics.company_id.relationships',
-     'fails': "r.company_id is not null and r.company_id not in (select company_id from " ~ ref('stg_companies') ~ ")",
+     'fails': "r.company_id is not null and r.company_id not in (select company_id from " ~ ref('int_companies') ~ ")",
      'reason': "'company ' || r.company_id || ' is not in the company dimension'"},
     {'name': 'share_prices.company_id.not_null',
      'fails': "r.metric_type = 'share_price' and r.company_id is null",
@@ -52,8 +52,8 @@
      'fails': "substr(a.body, r.char_start + 1, r.char_end - r.char_start) is distinct from r.evidence",
      'reason': "'body[char_start:char_end] is not the evidence sentence'"},
     {'name': 'fct_events.company_id.relationships',
-     'fails': "(r.company_id is not null and r.company_id not in (select company_id from " ~ ref('stg_companies') ~ "))"
-              ~ " or (r.counterpart_company_id is not null and r.counterpart_company_id not in (select company_id from " ~ ref('stg_companies') ~ "))",
+     'fails': "(r.company_id is not null and r.company_id not in (select company_id from " ~ ref('int_companies') ~ "))"
+              ~ " or (r.counterpart_company_id is not null and r.counterpart_company_id not in (select company_id from " ~ ref('int_companies') ~ "))",
      'reason': "'company ' || coalesce(r.company_id, '') || '/' || coalesce(r.counterpart_company_id, '') || ' is not in the company dimension'"},
   ],
   'fct_entity_mentions': [
@@ -69,7 +69,7 @@
      'fails': "substr(a.body, r.char_start + 1, r.char_end - r.char_start) is distinct from r.surface",
      'reason': "'body[char_start:char_end] is not the surface ' || r.surface"},
     {'name': 'fct_company_mentions.company_id.relationships',
-     'fails': "r.company_id is null or r.company_id not in (select company_id from " ~ ref('stg_companies') ~ ")",
+     'fails': "r.company_id is null or r.company_id not in (select company_id from " ~ ref('int_companies') ~ ")",
      'reason': "'company ' || coalesce(r.company_id, 'null') || ' is not in the company dimension'"},
   ],
 }) }}

@@ -23,10 +23,11 @@ select
     c.country,
     c.sector,
     c.parent_company_id,
+    c.discovered,
     coalesce(v.n_articles, 0) as n_articles,
     coalesce(v.n_mentions, 0) as n_mentions,
     v.first_mentioned_on,
     v.last_mentioned_on,
     {{ tone('v.n_positive', 'v.n_negative') }} as tone
-from {{ ref('stg_companies') }} c
+from {{ ref('int_companies') }} c
 left join coverage v using (company_id)

@@ -144,9 +144,19 @@ def _organisation_before(figures: pl.LazyFrame, organisations: pl.LazyFrame) -> 
         .select("figure_id", "article_id", "text", "char_start", "sent_start")
         .join(organisations, on="article_id")
         .filter(at.is_not_null() & opening & word)
-        .select("figure_id", pl.lit(True).alias("other_org"))
-        .unique("figure_id")
+        .group_by("figure_id")
+        .agg(
+            pl.lit(True).alias("other_org"),
+            # "Evri stellt ... zu" acts; "Auf der Handelsplattform Lang & Schwarz kostete
+            # das Papier" names a venue, no subject.
+            (~before.str.slice(0, at).str.contains(_PLACE_PREPOSITION)).any().alias("org_acts"),
+        )
     )
+
+
+_PLACE_PREPOSITION = (
+    r"(?i)^(?:auf|an|am|bei|beim|über|von|vom|in|im|mit|für|laut|nach|zu|zur|zum)\b"
+)
 
 
 def _subject_company(
@@ -175,8 +185,6 @@ def _subject_company(
             how="full",
             coalesce=True,
         )
-        .with_columns(pl.coalesce("named_before", "org_before").alias("named_before"))
-        .drop("org_before")
     )
     # "Evri stellt jährlich rund 800 Millionen Sendungen zu": a figure in a sentence whose
     # subject is an organisation outside the gazetteer, with no gazetteer company before
@@ -196,10 +204,17 @@ def _subject_company(
     return (
         figures.join(before, on="figure_id", how="left")
         .join(other_org, on="figure_id", how="left")
-        .with_columns(pl.col("other_org").fill_null(False))
+        .with_columns(pl.col("other_org", "org_acts").fill_null(False))
         .join(main, on="article_id", how="left")
         .with_columns(
+            # A sentence opened by a discovered organisation that acts is its figure's.
             pl.when(
+                pl.col("named_before").is_null()
+                & pl.col("org_acts")
+                & pl.col("org_before").is_not_null()
+            )
+            .then(pl.col("org_before"))
+            .when(
                 pl.col("named_before").is_null()
                 & (about_a_group | about_an_index | pl.col("other_org"))
                 | about_a_market
@@ -208,7 +223,7 @@ def _subject_company(
             .otherwise(pl.coalesce("named_before", "main_company_id"))
             .alias("company_id")
         )
-        .drop("named_before", "other_org", "main_company_id")
+        .drop("named_before", "org_before", "other_org", "org_acts", "main_company_id")
     )
 
 
@@ -478,8 +493,12 @@ def _figures(
         .unique()
     )
     amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS))
-    amounts = pl.concat([amounts, previous_values(amounts), prior_values(amounts)]).with_columns(
-        _span_id("f").alias("figure_id")
+    # A previous or prior-year value that is already a figure of its own ("von 3 Prozent auf
+    # 5 Prozent") is that figure: one row per figure_id, the figure as found first.
+    amounts = (
+        pl.concat([amounts, previous_values(amounts), prior_values(amounts)])
+        .with_columns(_span_id("f").alias("figure_id"))
+        .unique("figure_id", keep="first", maintain_order=True)
     )
     # Dates are read by the figures and by the events: found once.
     dates = (
