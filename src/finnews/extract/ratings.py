@@ -40,6 +40,7 @@ class Vocabulary:
     analyst_words: str
     brokers: dict[str, str]  # alias (lower case) -> broker name
     broker_pattern: str  # (?i) any broker alias as a word
+    quoted: str  # any rating word in quotes
 
 
 @lru_cache(maxsize=2)
@@ -59,12 +60,7 @@ def vocabulary(path: Path = RATINGS_FILE) -> Vocabulary:
     }
     analyst = data["analyst_words"].replace("{rating}", quoted)
     pattern = rf"(?i)\b(?:{alternation(sorted(brokers, key=len, reverse=True))})\b"
-    return Vocabulary(normalised, actions, analyst, brokers, pattern)
-
-
-def quoted_rating_pattern() -> str:
-    words = alternation(sorted(vocabulary().normalised, key=len, reverse=True))
-    return rf"[{_QUOTES_OPEN}]\s*({words})\s*[{_QUOTES_CLOSE}]"
+    return Vocabulary(normalised, actions, analyst, brokers, pattern, quoted)
 
 
 def flag_analysts(mentions: pl.DataFrame, sentences: pl.LazyFrame) -> pl.DataFrame:
@@ -124,7 +120,7 @@ def read_ratings(
         events.filter(pl.col("event_type") == "analyst_rating")
         .select("event_id", *key, pl.col("evidence").str.to_lowercase().alias("_lower"))
         .with_columns(
-            pl.col("_lower").str.extract_all(quoted_rating_pattern()).list.last().alias("_quoted"),
+            pl.col("_lower").str.extract_all(voc.quoted).list.last().alias("_quoted"),
             # The broker as the text names it (first broker alias in the sentence).
             pl.col("_lower")
             .str.extract(f"({voc.broker_pattern})", 1)
