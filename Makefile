@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs browser bench bench-extract eval explain batches release discard status republish rebuild prune
+.PHONY: install run test lint format clean serve query docs browser bench bench-extract eval explain batches release discard status republish rebuild prune companies
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench: install
 # synthetic articles and ../shared/corpus/ repeated to 50 MB (docs/benchmarks.md).
 bench-extract: install
 	timeout 3600 $(PY) -m bench.extract $(BENCH_ARGS)
+
+# The company universe (docs/companies.md): rebuild dbt_project/seeds/companies.csv from the
+# pytickersymbols index constituents, the curated list and the alias rules in src/finnews/data/.
+companies: install
+	$(PY) -m finnews.universe
 
 # Precision / recall / F1 of the extraction on the labelled sets in evaluation/.
 # BY_RULE=1 (or EVAL_ARGS=--by-rule): also the precision of each metric, event and entity rule.

@@ -99,11 +99,13 @@ def test_docs_folder_renders_models_and_validation_results(
     dbt_dom = chromium_dom(index.parent / "dbt" / "index.html")
     rendered = re.sub(r"(?s)<script\b.*?</script>", "", dbt_dom)  # the manifest is inlined
     for model in ("dim_companies", "dim_articles", "fct_metrics", "fct_events",
-                  "fct_company_mentions", "rpt_earnings_calendar", "rpt_latest_metrics"):  # fmt: skip
+                  "fct_company_mentions", "rpt_earnings_calendar", "rpt_latest_metrics",
+                  "rpt_analyst_ratings", "rpt_dividends", "rpt_guidance"):  # fmt: skip
         assert f'data-nav-unique-id="model.finnews.{model}"' in rendered, model
 
     gx_index = chromium_dom(index.parent / "gx" / "index.html", budget_ms=3000)
-    for check in ("share_prices", "metrics", "articles", "events", "earnings_calendar"):
+    for check in ("share_prices", "metrics", "articles", "events", "earnings_calendar",
+                  "analyst_marts"):  # fmt: skip
         assert f'href="expectations/{check}.html"' in gx_index
     (page,) = [p for p in validation_pages if "/share_prices/" in p]
     result = visible_text(chromium_dom(index.parent / page, budget_ms=3000))

@@ -19,7 +19,7 @@ ARTICLES = {
     "bank": "Die italienische Großbank Unicredit hat ihre Beteiligung an der Commerzbank "
     "ausgebaut. Unicredit-Chef Andrea Orcel betonte, eine Übernahme sei derzeit nicht geplant. "
     "Auch die Europäische Zentralbank prüft die Pläne.",
-    "telecom": "Die Deutsche Telekom hat ihre Beteiligung an der US-Tochter T-Mobile US weiter "
+    "telecom": "Die Deutsche Telekom hat ihre Beteiligung an der US-Tochter Westwind Mobile weiter "
     "ausgebaut. Der Kapitalmarkttag findet in Bonn statt.",
     "holding": "Microsoft hält eine Beteiligung an OpenAI im Wert von 135 Milliarden Dollar. "
     "Microsoft kaufte zuletzt Aktien für 5 Milliarden Dollar zurück.",
@@ -63,15 +63,19 @@ def test_entity_offsets_point_at_the_name(extraction: Extraction) -> None:
 
 
 def test_organisation_candidates_with_compound_cues_and_two_words(extraction: Extraction) -> None:
-    assert ("organisation_candidate", "Unicredit") in _entities(extraction, "bank")
     telecom = _entities(extraction, "telecom")
-    assert {("organisation_candidate", "T-Mobile US"), ("place", "Bonn")} <= telecom
+    assert {("organisation_candidate", "Westwind Mobile"), ("place", "Bonn")} <= telecom
+    # After a cue but in the universe (as "UniCredit"): the company, no unknown organisation.
+    assert "Unicredit" not in {name for _, name in _entities(extraction, "bank")}
+    mentions = extraction.mentions.filter(pl.col("article_id") == "bank")
+    assert {"unicredit", "commerzbank"} <= set(mentions["company_id"])
 
 
 def test_negated_and_holding_sentences_are_no_events(extraction: Extraction) -> None:
     bank = _events(extraction, "bank")
-    assert ("merger_acquisition", "commerzbank") not in bank  # "nicht geplant"
-    assert {("stake_purchase", "commerzbank"), ("regulatory_action", "commerzbank")} <= bank
+    assert not {t for t, _ in bank} & {"merger_acquisition"}  # "nicht geplant"
+    # Unicredit acts: the stake is its purchase, and the plans the ECB examines are its own.
+    assert {("stake_purchase", "unicredit"), ("regulatory_action", "unicredit")} <= bank
     # Holding a stake is no purchase, and buying back own shares is a buyback.
     assert not {t for t, _ in _events(extraction, "holding")} & {"stake_purchase"}
     assert ("stake_purchase", "openai") in _events(extraction, "chips")
@@ -108,7 +112,7 @@ def test_other_currencies_and_deal_wordings() -> None:
     body = (
         "Samsung hat einen Umsatz von 86,1 Billionen Won erzielt. "
         "BASF trennt sich von seinem Lackgeschäft. "
-        "CATL baut gemeinsam mit dem Autokonzern Stellantis eine Fabrik in Spanien."
+        "CATL baut gemeinsam mit dem Autokonzern Veltaro eine Fabrik in Spanien."
     )
     found = extract_texts({"d": body}, datetime.date(2025, 10, 1))
     assert found.figures.select("value", "unit", "metric_type").rows() == [
@@ -121,7 +125,7 @@ def test_other_currencies_and_deal_wordings() -> None:
         ("expansion", "catl"),
     } <= events
     entities = set(found.entities.select("entity_type", "name").iter_rows())
-    assert ("organisation_candidate", "Stellantis") in entities
+    assert ("organisation_candidate", "Veltaro") in entities
 
 
 def test_event_word_families_and_their_ambiguous_members() -> None:
@@ -458,14 +462,14 @@ def test_event_and_metric_wordings_first_met_in_held_out_v7() -> None:
 
 def test_entities_first_met_in_held_out_v7() -> None:
     body = (
-        "Nvidia steigt beim finnischen Netzwerkausrüster Nokia ein. "
+        "Nvidia steigt beim finnischen Netzwerkausrüster Kalevi Networks ein. "
         "Gemeinsam wollen die beiden Unternehmen Mobilfunknetze entwickeln. "
         "Es geht um ein Verfahren aus dem Bundesstaat Missouri. "
         "Schwach lief das Geschäft in Nordamerika."
     )
     found = _entities_of(body)
     assert found >= {
-        ("organisation_candidate", "Nokia"),
+        ("organisation_candidate", "Kalevi Networks"),
         ("place", "Missouri"),
         ("place", "Nordamerika"),
     }

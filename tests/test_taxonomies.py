@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from finnews.extract.events import EVENT_TYPES
-from finnews.extract.figures import METRIC_TYPES
+from finnews.extract.figures import METRIC_MEASURES, METRIC_TYPES, RULES
+from finnews.extract.ratings import ACTIONS, DEFAULT_ACTION, vocabulary
 from finnews.lexicon import CURRENCIES, PERCENT_UNITS
 from finnews.policy import Quality
 
@@ -34,6 +35,21 @@ def test_event_types_match_dbt_tests() -> None:
     assert accepted_values("fct_events", "event_type") == "{{ var('event_types') }}"
     # The rule files (one per type, read in name order) and dbt list the same types.
     assert sorted(VARS["event_types"]) == sorted(EVENT_TYPES)
+
+
+def test_guidance_measures_match_dbt_tests_and_the_rules() -> None:
+    assert accepted_values("fct_metrics", "metric_measure") == "{{ var('metric_measures') }}"
+    assert sorted(VARS["metric_measures"]) == sorted(set(METRIC_MEASURES.values()))
+    # Every rule that types a guidance names its measure: rpt_guidance is keyed by it, and
+    # _marts.yml tests fct_metrics.metric_measure not null for guidance.
+    assert [r.id for r in RULES.metrics if r.metric == "guidance" and not r.measure] == []
+
+
+def test_rating_readings_match_dbt_tests_and_the_ratings_file() -> None:
+    assert accepted_values("fct_events", "rating_action") == "{{ var('rating_actions') }}"
+    assert accepted_values("fct_events", "rating") == "{{ var('ratings') }}"
+    assert sorted(VARS["rating_actions"]) == sorted([*ACTIONS, DEFAULT_ACTION])
+    assert sorted(VARS["ratings"]) == sorted(set(vocabulary().normalised.values()))
 
 
 def test_units_match_what_the_extractor_emits() -> None:

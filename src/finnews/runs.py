@@ -187,6 +187,14 @@ def database_problem(path: Path, deep: bool = False) -> str | None:
         text = str(exc)
         if "Could not set lock" in text or "different configuration" in text:
             return None  # in use (by another process, or this one): no verdict on damage
+        # A cut that falls inside the blocks the catalog needs fails the open itself.
+        short = re.search(r"read (\d+) bytes from location (\d+)", text)
+        size = path.stat().st_size
+        if short and int(short[1]) + int(short[2]) > size:
+            return (
+                f"{path.name} is {size} bytes but a block it needs ends at byte "
+                f"{int(short[1]) + int(short[2])}: truncated"
+            )
         return f"{path.name} cannot be read: {type(exc).__name__}: {exc}"
     return None
 

@@ -15,6 +15,7 @@ pattern, anchored, on that short surface.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 import polars as pl
 
@@ -109,3 +110,37 @@ def shadow_before(chars: int) -> pl.Expr:
     start = pl.col("char_start")
     width = pl.min_horizontal(start, pl.lit(chars))
     return pl.col("shadow").str.slice(start - width, width)
+
+
+F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
+
+
+def drop_overlapping(
+    spans: F,
+    others: pl.DataFrame | pl.LazyFrame,
+    key: tuple[str, ...] = ("article_id", "sentence_idx"),
+    *,
+    inside: bool = False,
+) -> F:
+    """`spans` without the rows that overlap a span of `others` with the same `key` (with
+    `inside`: only the rows that lie wholly inside one). Both carry char_start/char_end in
+    the same coordinates; the order of `spans` is kept."""
+    rows = spans.lazy().with_row_index("_row")
+    start, end = pl.col("char_start"), pl.col("char_end")
+    other_start, other_end = pl.col("_other_start"), pl.col("_other_end")
+    hit = (
+        (other_start <= start) & (end <= other_end)
+        if inside
+        else ((other_start < end) & (start < other_end))
+    )
+    hits = (
+        rows.join(
+            others.lazy().select(*key, start.alias("_other_start"), end.alias("_other_end")),
+            on=list(key),
+        )
+        .filter(hit)
+        .select("_row")
+        .unique()
+    )
+    kept = rows.join(hits, on="_row", how="anti", maintain_order="left").drop("_row")
+    return kept if isinstance(spans, pl.LazyFrame) else kept.collect(engine="in-memory")

@@ -10,6 +10,7 @@ found as (
         company_id,
         -- The name as the text writes it most often (ties: the shortest).
         arg_min(surface, length(surface)) as company_name,
+        'discovered' as source,
         true as discovered
     from {{ ref('stg_company_mentions') }}
     where rule_id in ('company.discovered', 'company.broker')

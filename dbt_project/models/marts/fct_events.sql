@@ -1,5 +1,7 @@
 -- Incremental: appends the events of the extraction runs not built yet (an event's amount
--- figure comes from the same article, so the same runs).
+-- figure comes from the same article, so the same runs). An analyst_rating event carries
+-- its reading (broker, action, rating, targets; null for other types). Columns added here
+-- reach an existing table by on_schema_change: append_new_columns (older rows hold null).
 {{ config(materialized='incremental', incremental_strategy='append') }}
 {#- Looked up once when the model compiles (see macros/incremental.sql). -#}
 {%- set new_runs = unbuilt_runs(ref('stg_events')) %}
@@ -22,6 +24,14 @@ select
     e.figure_id,
     f.value as amount_value,
     f.unit as amount_unit,
+    e.broker,
+    e.broker_company_id,
+    e.rating_action,
+    e.rating_word,
+    e.rating,
+    e.price_target,
+    e.previous_target,
+    e.target_currency,
     a.published_date,
     e.evidence,
     e.sentence_idx,

@@ -17,6 +17,7 @@ select
     f.article_id,
     f.company_id,
     f.metric_type,
+    f.metric_measure,
     f.rule_id,
     f.kind,
     f.value,

@@ -14,7 +14,7 @@ with earnings as (
 {% if is_incremental() %}
 touched as (
     select distinct company_id, event_date from earnings
-    where batch_seq > (select max(source_batch_seq) from {{ this }})
+    where batch_seq > {{ consumed_batch_seq() }}
 ),
 scope as (select e.* from earnings e semi join touched t using (company_id, event_date)),
 {% else %}
@@ -45,4 +45,4 @@ select
     g.latest_evidence,
     (select max(batch_seq) from {{ ref('fct_events') }}) as source_batch_seq
 from grouped g
-join {{ ref('stg_companies') }} c using (company_id)
+join {{ ref('int_companies') }} c using (company_id)

@@ -13,7 +13,7 @@ with fresh as (
     from {{ publishable(ref('fct_metrics')) }}
     where company_id is not null and value is not null
     {% if is_incremental() %}
-      and batch_seq > (select max(source_batch_seq) from {{ this }})
+      and batch_seq > {{ consumed_batch_seq() }}
     {% endif %}
 ),
 candidates as (
@@ -50,5 +50,5 @@ select
     r.char_start,
     (select max(batch_seq) from {{ ref('fct_metrics') }}) as source_batch_seq
 from ranked r
-join {{ ref('stg_companies') }} c using (company_id)
+join {{ ref('int_companies') }} c using (company_id)
 where r.recency = 1

@@ -16,7 +16,7 @@ with prices as (
 {% if is_incremental() %}
 touched as (
     select distinct company_id, as_of_date, currency from prices
-    where batch_seq > (select max(source_batch_seq) from {{ this }})
+    where batch_seq > {{ consumed_batch_seq() }}
 ),
 scope as (select p.* from prices p semi join touched t using (company_id, as_of_date, currency)),
 {% else %}
@@ -47,4 +47,4 @@ select
     g.article_ids,
     (select max(batch_seq) from {{ ref('fct_metrics') }}) as source_batch_seq
 from grouped g
-join {{ ref('stg_companies') }} c using (company_id)
+join {{ ref('int_companies') }} c using (company_id)

@@ -12,6 +12,15 @@ select
     company_id,
     counterpart_company_id,
     figure_id,
+    -- An analyst_rating event's reading (null for other types): extract/ratings.py.
+    broker,
+    broker_company_id,
+    rating_action,
+    rating_word,
+    rating,
+    price_target,
+    previous_target,
+    target_currency,
     evidence,
     run_id
 from {{ source('raw', 'events') }}

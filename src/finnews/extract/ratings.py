@@ -21,7 +21,7 @@ import yaml
 
 from finnews.lexicon import alternation
 from finnews.slug import slug_expr
-from finnews.spans import find_spans
+from finnews.spans import drop_overlapping, find_spans
 
 RATINGS_FILE = Path(__file__).resolve().parents[1] / "rules" / "ratings.yaml"
 ACTIONS = ("upgrade", "downgrade", "initiate", "target_change")
@@ -168,13 +168,9 @@ def broker_mentions(ctx: pl.LazyFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     )
     if spans.is_empty():
         return mentions
-    taken = spans.join(
-        mentions.select(*key, pl.col("char_start").alias("_ms"), pl.col("char_end").alias("_me")),
-        on=key,
-    ).filter((pl.col("_ms") < pl.col("char_end")) & (pl.col("char_start") < pl.col("_me")))
     name = pl.col("surface").str.to_lowercase().replace_strict(voc.brokers, default=None)
     added = (
-        spans.join(taken.select(*key, "char_start"), on=[*key, "char_start"], how="anti")
+        drop_overlapping(spans, mentions, tuple(key))
         .with_columns(
             pl.concat_str("article_id", pl.lit(":m:"), pl.col("char_start").cast(pl.String)).alias(
                 "mention_id"

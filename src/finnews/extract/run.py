@@ -27,6 +27,7 @@ from finnews.extract.sentences import split_sentences
 from finnews.extract.tone import with_tone
 from finnews.lexicon import alternation
 from finnews.slug import slug_expr
+from finnews.spans import drop_overlapping
 
 CONTEXT_COLUMNS = ["article_id", "sentence_idx", "sent_start", "text", "shadow", "published_date"]
 
@@ -294,20 +295,18 @@ def _entity_companies(entities: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.Lazy
     owner = _named_before(
         entities.filter(pl.col("entity_type").is_in(["person", "product"])), "entity_id", mentions
     )
-    # "Hannover Rück": a place inside a company's name is no mention of the place.
-    in_a_name = (
-        entities.filter(pl.col("entity_type") == "place")
-        .join(
-            mentions.select(
-                "article_id", "sentence_idx", pl.col("char_start").alias("_m_start"),
-                pl.col("char_end").alias("_m_end"),
-            ),
-            on=["article_id", "sentence_idx"],
-        )
-        .filter((pl.col("_m_start") <= pl.col("char_start")) & (pl.col("char_end") <= pl.col("_m_end")))
-        .select("entity_id")
-    )  # fmt: skip
-    entities = entities.join(in_a_name, on="entity_id", how="anti")
+    # "Hannover Rück": a place inside a company's name is no mention of the place; a
+    # candidate that is a company's name ("Großbank Unicredit", matched case-insensitively
+    # as "UniCredit") is that company, not an unknown organisation.
+    places = entities.filter(pl.col("entity_type") == "place")
+    candidates = entities.filter(pl.col("entity_type") == "organisation_candidate")
+    entities = pl.concat(
+        [
+            entities.filter(~pl.col("entity_type").is_in(["place", "organisation_candidate"])),
+            drop_overlapping(places, mentions, inside=True),
+            drop_overlapping(candidates, mentions),
+        ]
+    )
     return entities.join(owner, on="entity_id", how="left").select(
         "entity_id", "article_id", "sentence_idx", "char_start", "char_end", "entity_type",
         "name", "role", "company_id", "rule_id", pl.col("text").alias("evidence"),
@@ -432,13 +431,8 @@ def _with_discovered(
         )
         .collect(engine="in-memory")
     )
-    overlapping = found.join(
-        mentions.select("article_id", "sentence_idx", pl.col("char_start").alias("_ms"),
-                        pl.col("char_end").alias("_me")),
-        on=["article_id", "sentence_idx"],
-    ).filter((pl.col("_ms") < pl.col("char_end")) & (pl.col("char_start") < pl.col("_me")))  # fmt: skip
     discovered = (
-        found.join(overlapping.select("entity_id"), on="entity_id", how="anti")
+        drop_overlapping(found, mentions)
         .with_columns(
             _span_id("m").alias("mention_id"),
             pl.col("name").alias("alias"),
@@ -469,8 +463,8 @@ def _mentions(ctx: pl.LazyFrame, aliases: pl.DataFrame) -> pl.DataFrame:
             "surface",
             "alias",
             "company_id",
-            # One rule finds companies: the gazetteer's names and aliases (dbt seed).
-            pl.lit("company.gazetteer").alias("rule_id"),
+            # The universe's names and aliases, or its ISINs and WKNs (dbt seed).
+            "rule_id",
             "held",
             "after_und",
             "after_mit",
