@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DBT_SEND_ANONYMOUS_USAGE_STATS ?= false
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint format clean serve query docs browser bench bench-extract eval explain batches release discard status republish rebuild prune companies
+.PHONY: install run test lint format clean serve query query-lake lake-nights docs browser bench bench-extract eval explain batches release discard status republish rebuild prune companies
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,15 +37,25 @@ serve: install
 query: install
 	$(VENV)/bin/duckdb -readonly $(or $(WAREHOUSE),warehouse)/published.duckdb
 
+# The same on the DuckLake publish target (FINNEWS_LAKE_CATALOG), read-only; VERSION=n
+# attaches the lake as of that night (`make lake-nights` lists them).
+query-lake: install
+	$(VENV)/bin/duckdb -cmd "$$($(PY) -m finnews.lake attach-sql $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE)) $(if $(VERSION),--version $(VERSION)))"
+
+lake-nights: install
+	$(PY) -m finnews.lake nights $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
+
 # dbt docs + Great Expectations data docs + the latest run report, in build/docs/.
 docs: install
 	$(PY) -m finnews.docs $(if $(WAREHOUSE),--warehouse-dir $(WAREHOUSE))
 
 # Debian packages the tests use (needs root): headless Chromium for the docs/report
-# rendering tests, faketime for the run with its clock set back.
+# rendering tests, faketime for the run with its clock set back, PostgreSQL for the DuckLake
+# with a PostgreSQL catalog (a throw-away loopback server, src/finnews/pg_local.py).
 browser:
-	@command -v chromium >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium faketime; }
+	@command -v chromium >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 \
+		&& { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium faketime postgresql; }
 
 # Benchmarks on synthetic corpora in /tmp/finnews-bench (BENCH_ARGS=--full adds 1M articles).
 BENCH_ARGS ?=

@@ -18,6 +18,15 @@ def project_root() -> Path:
     return Path.cwd().resolve()
 
 
+PUBLISH_TARGETS = ("file", "ducklake")
+
+
+def _publish_target(value: str) -> str:
+    if value not in PUBLISH_TARGETS:
+        raise ValueError(f"FINNEWS_PUBLISH_TARGET={value!r}: one of {list(PUBLISH_TARGETS)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     input_dir: Path
@@ -26,6 +35,16 @@ class Settings:
     memory_limit: str = "4GB"
     threads: int = 2
     partition_size: int = 20_000
+    # Where a night is published (FINNEWS_PUBLISH_TARGET): `file` (published.duckdb, renamed
+    # into place) or `ducklake` (one snapshot per night in a DuckLake, finnews.lake).
+    publish_target: str = "file"
+    # The DuckLake catalog (FINNEWS_LAKE_CATALOG): `ducklake:<path>.ducklake` (a DuckDB
+    # file: one machine) or `ducklake:postgres:dbname=... host=...` (many readers and
+    # writers); empty: <warehouse>/lake/catalog.ducklake.
+    lake_catalog: str = ""
+    # Where the lake's Parquet files go (FINNEWS_LAKE_DATA_PATH): a folder or an object-store
+    # URL (s3://bucket/prefix/); empty: <warehouse>/lake/data/.
+    lake_data_path: str = ""
 
     @classmethod
     def resolve(
@@ -47,7 +66,32 @@ class Settings:
             root=root,
             memory_limit=memory_limit or os.environ.get("FINNEWS_MEMORY_LIMIT", "4GB"),
             partition_size=int(os.environ.get("FINNEWS_PARTITION_SIZE", "20000")),
+            publish_target=_publish_target(os.environ.get("FINNEWS_PUBLISH_TARGET", "file")),
+            lake_catalog=os.environ.get("FINNEWS_LAKE_CATALOG", ""),
+            lake_data_path=os.environ.get("FINNEWS_LAKE_DATA_PATH", ""),
         )
+
+    @property
+    def lake_catalog_uri(self) -> str:
+        """The DuckLake connection string; a relative catalog file is made absolute."""
+        catalog = (
+            self.lake_catalog or f"ducklake:{self.warehouse_dir / 'lake' / 'catalog.ducklake'}"
+        )
+        if not catalog.startswith("ducklake:"):
+            raise ValueError(f"FINNEWS_LAKE_CATALOG must start with 'ducklake:': {catalog!r}")
+        rest = catalog.removeprefix("ducklake:")
+        if rest.startswith(("postgres:", "sqlite:", "mysql:")) or ":" in rest.split("/")[0]:
+            return catalog
+        return f"ducklake:{Path(rest.removeprefix('duckdb:')).expanduser().resolve()}"
+
+    @property
+    def lake_data_uri(self) -> str:
+        """The lake's data path: an object-store URL as given, a folder made absolute (the
+        catalog stores it, and a relative one would follow each reader's working folder)."""
+        data = self.lake_data_path or str(self.warehouse_dir / "lake" / "data")
+        if "://" in data:
+            return data if data.endswith("/") else data + "/"
+        return str(Path(data).expanduser().resolve()) + "/"
 
     @property
     def work_db(self) -> Path:

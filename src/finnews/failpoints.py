@@ -17,6 +17,7 @@ PLACES = (
     "dbt.running",
     "validate.running",
     "publish.before_rename",
+    "lake.before_commit",
     "report.running",
 )
 

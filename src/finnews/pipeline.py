@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from finnews import batches as batch_book
+from finnews import lake
 from finnews.config import Settings
 from finnews.dbt_build import DbtResult, dbt_build
 from finnews.extract.partitions import (
@@ -187,7 +188,11 @@ def begin(settings: Settings, run_id: str) -> int:
         with _open(settings) as con:
             dead = con.execute("select count(*) from raw.runs where status = 'running'").fetchone()
             # Only when a run died: reading the published file's batches is not free.
-            publication = read_publication(settings.published_db) if dead[0] else None
+            publication = (
+                read_publication(settings.published_db, _open_published(settings))
+                if dead[0]
+                else None
+            )
             return start_run(con, run_id, settings.input_dir, publication)
     except duckdb.Error as exc:  # the writer's file cannot be read or written
         raise WarehouseDamaged(
@@ -289,8 +294,25 @@ def hold(settings: Settings, run_id: str, batches: list[str], failed: list[str])
     rebuild_derived(settings, run_id, "after-hold")
 
 
+def _open_published(settings: Settings) -> Callable[[], duckdb.DuckDBPyConnection] | None:
+    """What opens the publication read-only when it is not published.duckdb (the DuckLake
+    target), else None: readers of the file open it themselves."""
+    if settings.publish_target != "ducklake":
+        return None
+    target = lake.lake_target(settings)
+    return lambda: lake.connect_lake(target, memory_limit=settings.memory_limit)
+
+
 def publish_marts(settings: Settings, run_id: str) -> PublishResult:
-    result = publish(settings.work_db, settings.published_db, run_id, settings.memory_limit)
+    """Publish to the configured target (Settings.publish_target): published.duckdb, or one
+    snapshot of the DuckLake (finnews.lake)."""
+    if settings.publish_target == "ducklake":
+        result = lake.publish_lake(
+            settings.work_db, lake.lake_target(settings), run_id, settings.memory_limit,
+            threads=settings.threads,
+        )  # fmt: skip
+    else:
+        result = publish(settings.work_db, settings.published_db, run_id, settings.memory_limit)
     with _open(settings) as con:
         batch_book.set_status(con, result.new_batches, "published", run_id)
         batch_book.mark_empty(con, set(result.carried))
@@ -317,8 +339,9 @@ def night_counts(settings: Settings, run_id: str) -> dict[str, Any]:
 
 def write_run_report(settings: Settings, run_id: str) -> Path:
     return write_report(
-        settings.published_db, settings.work_db, settings.run_dir(run_id) / "report", run_id
-    )
+        _open_published(settings) or settings.published_db, settings.work_db,
+        settings.run_dir(run_id) / "report", run_id,
+    )  # fmt: skip
 
 
 # What "input MB" means per stage: each function returns the bytes of text the stage took in.
@@ -369,8 +392,14 @@ def _batch_bytes(
 def _published_file_bytes(
     con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, stage: StageTiming
 ) -> int | None:
-    """report: the published file it reads its tables and charts from."""
+    """report: the published file it reads its tables and charts from (the DuckLake
+    target: its catalog file; None for a PostgreSQL catalog)."""
     path = settings.published_db
+    if settings.publish_target == "ducklake":
+        found = lake.lake_target(settings).catalog_file
+        if found is None:
+            return None
+        path = found
     return path.stat().st_size if path.exists() else None
 
 

@@ -33,6 +33,8 @@ class Quality:
 @dataclass(frozen=True)
 class Retention:
     keep_runs: int = 30
+    # DuckLake publish target: published nights (snapshots) kept for time travel; 0 keeps all.
+    keep_nights: int = 90
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ class PublishResult:
     new_rows: int = 0
     # Every batch the publication carries (all of work's batches but held and discarded).
     carried: list[str] = field(default_factory=list)
+    # DuckLake target only: the snapshot this night is (`AT (VERSION => version)`).
+    version: int | None = None
 
 
 def _hash_sum(con: duckdb.DuckDBPyConnection, query: str) -> tuple[int, int]:

@@ -6,6 +6,7 @@ Reads the published file (what analysts see) and the quarantine of the writer's 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -222,13 +223,24 @@ def _rules_section(fired: pd.DataFrame, n_articles: int) -> str:
 
 
 def write_report(
-    published_db: Path, work_db: Path, out_dir: Path, run_id: str, today: date | None = None
+    published_db: Path | Callable[[], duckdb.DuckDBPyConnection],
+    work_db: Path,
+    out_dir: Path,
+    run_id: str,
+    today: date | None = None,
 ) -> Path:
-    """Write `index.html` and its charts into `out_dir`; returns the HTML path."""
+    """Write `index.html` and its charts into `out_dir`; returns the HTML path.
+    `published_db`: the published file, or what opens another publish target read-only
+    (the DuckLake: finnews.lake.connect_lake)."""
     failpoint("report.running")
     today = today or date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(published_db), read_only=True) as pub:
+    opened = (
+        published_db()
+        if callable(published_db)
+        else duckdb.connect(str(published_db), read_only=True)
+    )
+    with opened as pub:
         charts = [_mentions_chart(pub, out_dir), _share_price_chart(pub, out_dir)]
         calendar = pub.execute(
             """

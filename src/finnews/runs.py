@@ -7,7 +7,7 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -208,17 +208,25 @@ class Publication:
     error: str | None = None
 
 
-def read_publication(published_db: Path) -> Publication:
+def read_publication(
+    published_db: Path, open_published: Callable[[], duckdb.DuckDBPyConnection] | None = None
+) -> Publication:
     """The run that wrote published.duckdb and its batches; an error (not an exception) when
     the file is missing or unreadable: recovery must not fail because the analysts' file is
-    damaged (`ops republish` repairs that)."""
-    if not published_db.exists():
+    damaged (`ops republish` repairs that). `open_published`: a read-only connection to
+    another publish target instead (the DuckLake, finnews.lake.connect_lake)."""
+    if open_published is None and not published_db.exists():
         return Publication(None, frozenset(), "no published file")
     try:
-        with duckdb.connect(str(published_db), read_only=True) as con:
+        opened = (
+            open_published()
+            if open_published
+            else duckdb.connect(str(published_db), read_only=True)
+        )
+        with opened as con:
             row = con.execute("select run_id from meta.publication").fetchone()
             return Publication(row[0] if row else None, frozenset(batches_in(con)))
-    except duckdb.Error as exc:
+    except (duckdb.Error, RuntimeError) as exc:
         return Publication(None, frozenset(), f"{type(exc).__name__}: {exc}")
 
 
