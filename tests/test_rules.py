@@ -7,6 +7,7 @@ its own, so a rule is tested with everything that stands in front of it.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import polars as pl
@@ -17,6 +18,7 @@ from finnews.extract.companies import alias_table, load_gazetteer
 from finnews.extract.run import Extraction, extract_articles
 from finnews.rules import EventRule, MetricRule, RuleError, load_rules
 from finnews.rules.anchors import covered
+from tests.helpers import extract_texts
 
 RULES = load_rules()
 PATTERN_RULES = [r for r in RULES.events if r.pattern]
@@ -144,3 +146,22 @@ def test_event_roles_and_status_are_checked(tmp_path) -> None:
         load_rules(tmp_path / "rules")
     assert RULES.types["earnings_release"].status == "by_date"
     assert RULES.types["partnership"].status is None
+
+
+def test_a_growth_no_company_owns_is_the_economys() -> None:
+    bodies = {
+        "economy": "Die Nachfrage nach Ausrüstung wuchs im Quartal um 0,7 Prozent.",
+        "company": "Bei Siemens wuchs die Nachfrage nach Zügen um 0,7 Prozent.",
+        "segment": "Der Cloud-Umsatz wuchs um 28 Prozent.",
+    }
+    figures = extract_texts(bodies, datetime.date(2025, 10, 1)).figures
+    typed = {
+        row["article_id"]: (row["metric_type"], row["rule_id"], row["company_id"])
+        for row in figures.iter_rows(named=True)
+    }
+    assert typed == {
+        "economy": ("macro_indicator", "macro_indicator.no_company_growth", None),
+        "company": ("segment_growth", "segment_growth.growth_verb", "siemens"),
+        # A segment word says whose growth it is, even when no company is named.
+        "segment": ("segment_growth", "segment_growth.segment_named", None),
+    }

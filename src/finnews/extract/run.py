@@ -473,6 +473,29 @@ def _mentions(ctx: pl.LazyFrame, aliases: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# A growth of something that belongs to no company ("Die Nachfrage stieg um 0,8 Prozent" in
+# an economy report, where no company is named before it) is the economy's: the metric
+# rules type growth (segment_growth.growth_verb: no segment word) before the subject is
+# known, so this is read after it.
+NO_COMPANY_GROWTH_RULE = "macro_indicator.no_company_growth"
+
+
+def _economy_growth() -> list[pl.Expr]:
+    economy = (pl.col("metric_rule_id") == "segment_growth.growth_verb") & pl.col(
+        "company_id"
+    ).is_null()
+    return [
+        pl.when(economy)
+        .then(pl.lit("macro_indicator"))
+        .otherwise("metric_type")
+        .alias("metric_type"),
+        pl.when(economy)
+        .then(pl.lit(NO_COMPANY_GROWTH_RULE))
+        .otherwise("metric_rule_id")
+        .alias("metric_rule_id"),
+    ]
+
+
 def _figures(
     ctx: pl.LazyFrame, mentions: pl.DataFrame, entities: pl.DataFrame, main: pl.LazyFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -512,6 +535,7 @@ def _figures(
             main,
             organisations,
         )
+        .with_columns(_economy_growth())
         .select(
             "figure_id",
             "article_id",
