@@ -126,3 +126,22 @@ def test_a_commodity_with_an_umlaut_belongs_to_no_company(figures: pl.DataFrame)
         ("1 Prozent", 1.0, "percent", "price_change", "siemens"),
         ("2 Prozent", 2.0, "percent", "macro_indicator", None),
     ]
+
+
+def test_one_percent_in_words_and_people_counted() -> None:
+    bodies = {
+        "index": "Der Dow Jones fällt um gut ein Prozent auf 26.147 Punkte.",
+        "share": "Zuletzt lag die Aktie mit rund einem Prozent im Minus.",
+        "staff": "Betroffen sind 300 Piloten und 900 Flugbegleiter.",
+        "barrel": "Der Preis für ein Barrel stieg um 2 Dollar.",
+    }
+    rows = extract_texts(bodies, datetime.date(2025, 10, 1)).figures
+    found = set(rows.select("article_id", "surface", "value", "unit", "metric_type").iter_rows())
+    assert found >= {
+        ("index", "gut ein Prozent", -1.0, "percent", "price_change"),
+        ("share", "rund einem Prozent", -1.0, "percent", "price_change"),
+        ("staff", "300 Piloten", 300.0, "count", "other"),
+        ("staff", "900 Flugbegleiter", 900.0, "count", "other"),
+    }
+    # "ein Barrel" stays an article, not a count of one.
+    assert not rows.filter(pl.col("article_id") == "barrel")["surface"].str.contains("ein").any()

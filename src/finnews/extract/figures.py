@@ -281,9 +281,12 @@ def _not_a_figure() -> pl.Expr:
         )
     )
     some = number.is_in(["hundert", "tausend"]) & before.str.contains(_SOME_BEFORE)
-    # "für ein Barrel": an article, not the number one (unless scaled: "eine Milliarde").
+    # "für ein Barrel": an article, not the number one (unless scaled: "eine Milliarde", or
+    # a percentage: "um gut ein Prozent", "mit einem Prozent im Minus").
     article = (
-        number.is_in(["ein", "eine", "einen", "einem", "einer"]) & pl.col("scale_factor").is_null()
+        number.is_in(["ein", "eine", "einen", "einem", "einer"])
+        & pl.col("scale_factor").is_null()
+        & ~pl.col("kind").is_in(["percent", "percentage_points"])
     )
     rsi = (pl.col("kind") == "index_points") & pl.col("shadow").str.contains(
         r"\bRSI\b|Relative[- ]St"
