@@ -145,3 +145,23 @@ def test_one_percent_in_words_and_people_counted() -> None:
     }
     # "ein Barrel" stays an article, not a count of one.
     assert not rows.filter(pl.col("article_id") == "barrel")["surface"].str.contains("ein").any()
+
+
+def test_listed_values_take_the_unit_after_them_and_zero_groups_are_no_figures() -> None:
+    bodies = {
+        "bzw": "Die Institute erwarten ein Wachstum von 1,6 beziehungsweise 1,5 Prozent.",
+        "statt": "Das BIP legte um 0,5 statt 0,4 Prozent zu.",
+        "grouped": "Der Dow rutschte unter 25 000 Punkte.",
+    }
+    rows = extract_texts(bodies, datetime.date(2025, 10, 1)).figures
+    found = {
+        (r["article_id"], r["surface"], r["value"], r["unit"]) for r in rows.iter_rows(named=True)
+    }
+    assert found == {
+        ("bzw", "1,6", 1.6, "percent"),
+        ("bzw", "1,5 Prozent", 1.5, "percent"),
+        ("statt", "0,5", 0.5, "percent"),
+        ("statt", "0,4 Prozent", 0.4, "percent"),
+    }
+    for row in rows.iter_rows(named=True):
+        assert bodies[row["article_id"]][row["char_start"] : row["char_end"]] == row["surface"]

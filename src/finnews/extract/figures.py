@@ -291,7 +291,10 @@ def _not_a_figure() -> pl.Expr:
     rsi = (pl.col("kind") == "index_points") & pl.col("shadow").str.contains(
         r"\bRSI\b|Relative[- ]St"
     )
-    return year | some | rsi | article
+    # "unter 25 000 Punkte": space-grouped thousands without decimals are not read as one
+    # number (too often two numbers side by side), and "000 Punkte" is no figure of zero.
+    leading_zero = number.str.contains(r"^0\d")
+    return year | some | rsi | article | leading_zero
 
 
 def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = False) -> pl.LazyFrame:
@@ -377,30 +380,62 @@ _PREVIOUS_VALUE = (
 )
 
 
-def previous_values(figures: pl.LazyFrame) -> pl.LazyFrame:
-    """A figure row for each number written before "auf" in "von 40 auf 48 Euro" (offsets
-    into the body; `figures` needs text and sent_start)."""
-    before = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
-    number = before.str.extract(_PREVIOUS_VALUE, 1)
-    gap = before.str.extract(_PREVIOUS_VALUE, 2)
-    start = pl.col("char_start") - gap.str.len_chars() - number.str.len_chars()
+# "ein Realwachstum von 1,6 beziehungsweise 1,5 Prozent", "um 0,5 statt 0,4 Prozent": the
+# number before "bzw."/"statt" is a figure of the unit written after the second one.
+_LISTED_VALUE = (
+    r"(?:^|[^\d.,])(\d[\d.]*(?:,\d+)?)"
+    r"(\s+(?:beziehungsweise|bzw\.|statt|anstatt)\s+(?:rund |knapp |gut |etwa )?)$"
+)
+
+
+def _derived(
+    figures: pl.LazyFrame, number: pl.Expr, start: pl.Expr, *, ranged: bool = True
+) -> pl.LazyFrame:
+    """Rows for numbers found beside a figure (`number`, at body offset `start`), each with
+    the figure's unit, scale, sign and metric type; null where there is none."""
     sign = pl.when(pl.col("value") < 0).then(-1.0).otherwise(1.0)
-    return (
-        figures.filter(
-            pl.col("kind").is_in(["amount", "percent", "percentage_points"])
-            & pl.col("range_type").is_null()
-        )
-        .with_columns(number.alias("_number"), start.alias("_start"))
+    derived = (
+        figures.with_columns(number.alias("_number"), start.cast(pl.Int64).alias("_start"))
         .filter(pl.col("_number").is_not_null())
         .with_columns(
-            pl.col("_start").cast(pl.Int64).alias("char_start"),
+            pl.col("_start").alias("char_start"),
             (pl.col("_start") + pl.col("_number").str.len_chars()).cast(pl.Int64).alias("char_end"),
             pl.col("_number").alias("surface"),
             (german_number(pl.col("_number"), pl.col("scale_factor")) * sign).alias("value"),
             pl.lit(None, pl.String).alias("qualifier"),
         )
-        .drop("_number", "_start")
     )
+    if not ranged:
+        derived = derived.with_columns(
+            pl.lit(None, pl.Float64).alias("value_low"), pl.lit(None, pl.String).alias("range_type")
+        )
+    return derived.drop("_number", "_start")
+
+
+def _values_before(figures: pl.LazyFrame, pattern: str) -> pl.LazyFrame:
+    """A figure row for each number `pattern` finds right before a figure (group 1: the
+    number, group 2: what stands between it and the figure)."""
+    before = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+    number = before.str.extract(pattern, 1)
+    gap = before.str.extract(pattern, 2)
+    start = pl.col("char_start") - gap.str.len_chars() - number.str.len_chars()
+    plain = figures.filter(
+        pl.col("kind").is_in(["amount", "percent", "percentage_points"])
+        & pl.col("range_type").is_null()
+    )
+    return _derived(plain, number, start)
+
+
+def previous_values(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """A figure row for each number written before "auf" in "von 40 auf 48 Euro" (offsets
+    into the body; `figures` needs text and sent_start)."""
+    return _values_before(figures, _PREVIOUS_VALUE)
+
+
+def listed_values(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """A figure row for each number listed before a figure with "bzw." or "statt" ("1,6
+    beziehungsweise 1,5 Prozent"); offsets into the body."""
+    return _values_before(figures, _LISTED_VALUE)
 
 
 def prior_values(figures: pl.LazyFrame) -> pl.LazyFrame:
@@ -408,18 +443,9 @@ def prior_values(figures: pl.LazyFrame) -> pl.LazyFrame:
     the unit, scale, sign and metric type of the figure it stands in (offsets into the body)."""
     paren = pl.col("surface").str.find("(", literal=True)
     at = paren + pl.col("surface").str.slice(paren).str.find(pl.col("prior"), literal=True)
-    sign = pl.when(pl.col("value") < 0).then(-1.0).otherwise(1.0)
-    return (
-        figures.filter(pl.col("prior").is_not_null())
-        .with_columns((pl.col("char_start") + at).cast(pl.Int64).alias("_start"))
-        .with_columns(
-            pl.col("_start").alias("char_start"),
-            (pl.col("_start") + pl.col("prior").str.len_chars()).cast(pl.Int64).alias("char_end"),
-            pl.col("prior").alias("surface"),
-            (german_number(pl.col("prior"), pl.col("scale_factor")) * sign).alias("value"),
-            pl.lit(None, pl.String).alias("qualifier"),
-            pl.lit(None, pl.Float64).alias("value_low"),
-            pl.lit(None, pl.String).alias("range_type"),
-        )
-        .drop("_start")
+    return _derived(
+        figures.filter(pl.col("prior").is_not_null()),
+        pl.col("prior"),
+        pl.col("char_start") + at,
+        ranged=False,
     )

@@ -19,6 +19,7 @@ from finnews.extract.figures import (
     COMMODITY_WORDS,
     INDEX_NAMES,
     extract_figures,
+    listed_values,
     previous_values,
     prior_values,
 )
@@ -513,7 +514,9 @@ def _figures(
     # A previous or prior-year value that is already a figure of its own ("von 3 Prozent auf
     # 5 Prozent") is that figure: one row per figure_id, the figure as found first.
     amounts = (
-        pl.concat([amounts, previous_values(amounts), prior_values(amounts)])
+        pl.concat(
+            [amounts, previous_values(amounts), listed_values(amounts), prior_values(amounts)]
+        )
         .with_columns(_span_id("f").alias("figure_id"))
         .unique("figure_id", keep="first", maintain_order=True)
     )
