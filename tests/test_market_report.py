@@ -165,3 +165,16 @@ def test_listed_values_take_the_unit_after_them_and_zero_groups_are_no_figures()
     }
     for row in rows.iter_rows(named=True):
         assert bodies[row["article_id"]][row["char_start"] : row["char_end"]] == row["surface"]
+
+
+def test_fractions_in_words_are_percentages_when_they_are_changes() -> None:
+    bodies = {
+        "fifth": "Der Umsatz stieg um fast ein Fünftel auf 62 Milliarden Dollar.",
+        "quarter": "Seitdem hat die Aktie rund ein Viertel an Wert verloren.",
+        "most": "Zwei Drittel der Befragten sind zufrieden.",
+    }
+    rows = extract_texts(bodies, datetime.date(2025, 10, 1)).figures.filter(
+        pl.col("unit") == "percent"
+    )
+    found = {(r["article_id"], r["surface"], r["value"]) for r in rows.iter_rows(named=True)}
+    assert found == {("fifth", "fast ein Fünftel", 20.0), ("quarter", "rund ein Viertel", -25.0)}

@@ -34,6 +34,13 @@ PERCENT_UNITS: dict[str, str] = {
     # An index's level or move: "schloss bei 25.061 Punkten", "gewann 120 Zähler".
     "punkte": "index_points", "punkten": "index_points", "zähler": "index_points",
     "zählern": "index_points",
+    # Fractions in words are percentages (FRACTIONS gives the factor): "um ein Drittel".
+    "drittel": "percent", "viertel": "percent", "fünftel": "percent", "zehntel": "percent",
+}  # fmt: skip
+
+# "ein Fünftel" is 20 percent, "zwei Drittel" 66.7 (rounded to one decimal, as written).
+FRACTIONS: dict[str, float] = {
+    "drittel": 100 / 3, "viertel": 25.0, "fünftel": 20.0, "zehntel": 10.0,
 }  # fmt: skip
 
 # Nouns that make a bare number a count ("20.000 robotischen Lieferfahrzeugen").

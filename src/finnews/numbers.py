@@ -7,6 +7,7 @@ import polars as pl
 from finnews.lexicon import (
     COUNT_NOUNS,
     CURRENCIES,
+    FRACTIONS,
     NUMBER_WORDS,
     PERCENT_UNITS,
     QUALIFIERS,
@@ -98,6 +99,7 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     currency = currency_code(pl.col("unit"))
     percent_kind = unit_lc.replace_strict(PERCENT_UNITS, default=None, return_dtype=pl.String)
     scale = scale_factor(pl.col("scale"))
+    fraction = unit_lc.replace_strict(FRACTIONS, default=None, return_dtype=pl.Float64)
     grouped = pl.col("number").str.contains(r"^\d{1,3}[.\s\u00a0\u202f]\d{3}")
     digits = pl.col("number").str.contains(r"^\d")
     any_noun = pl.when(grouped | scale.is_not_null() & digits).then(pl.col("any_noun"))
@@ -116,7 +118,10 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     return (
         spans.with_columns(
             kind.alias("kind"),
-            german_number(pl.col("number"), scale).alias("value"),
+            pl.when(fraction.is_not_null())
+            .then((german_number(pl.col("number")) * fraction).round(1))
+            .otherwise(german_number(pl.col("number"), scale))
+            .alias("value"),
             scale.alias("scale_factor"),
             currency.alias("currency"),
             pl.col("qualifier").str.to_lowercase().alias("qualifier"),

@@ -6,6 +6,7 @@ import polars as pl
 
 from finnews.asciify import asciify_pattern
 from finnews.extract.periods import period_columns
+from finnews.lexicon import FRACTIONS, alternation
 from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
 from finnews.rules import load_rules
 from finnews.rules.conditions import to_expr
@@ -294,7 +295,14 @@ def _not_a_figure() -> pl.Expr:
     # "unter 25 000 Punkte": space-grouped thousands without decimals are not read as one
     # number (too often two numbers side by side), and "000 Punkte" is no figure of zero.
     leading_zero = number.str.contains(r"^0\d")
-    return year | some | rsi | article | leading_zero
+    # A fraction in words is a figure as a change ("um fast ein Fünftel", "ein Viertel an
+    # Wert verloren"); "zwei Drittel der Befragten" is how a text says "most", no measurement.
+    fraction = pl.col("surface").str.to_lowercase().str.contains(rf"(?:{alternation(FRACTIONS)})$")
+    after = pl.col("shadow").str.slice(pl.col("char_end"), 45).str.to_lowercase()
+    change = before.str.contains(asciify_pattern(rf"\bum{_QUALIFIED}\s*$")) | after.str.contains(
+        asciify_pattern(rf"^\s*an wert|{_FALL_AFTER}|{_RISE_AFTER}")
+    )
+    return year | some | rsi | article | leading_zero | fraction & ~change
 
 
 def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = False) -> pl.LazyFrame:
