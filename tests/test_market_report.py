@@ -178,3 +178,18 @@ def test_fractions_in_words_are_percentages_when_they_are_changes() -> None:
     )
     found = {(r["article_id"], r["surface"], r["value"]) for r in rows.iter_rows(named=True)}
     assert found == {("fifth", "fast ein Fünftel", 20.0), ("quarter", "rund ein Viertel", -25.0)}
+
+
+def test_macro_indicators_belong_to_no_company() -> None:
+    body = (
+        "Siemens hat den Umsatz um 5 Prozent gesteigert. "
+        "Im November wuchsen die Einzelhandelsumsätze um 1,3 Prozent. "
+        "Der Ölpreis fiel um 2 Prozent."
+    )
+    rows = extract_texts({"a": body}, datetime.date(2025, 10, 1)).figures
+    subjects = {(r["value"], r["metric_type"], r["company_id"]) for r in rows.iter_rows(named=True)}
+    assert subjects == {
+        (5.0, "revenue_growth", "siemens"),
+        (1.3, "macro_indicator", None),
+        (-2.0, "macro_indicator", None),
+    }

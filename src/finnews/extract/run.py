@@ -220,6 +220,9 @@ def _subject_company(
                 pl.col("named_before").is_null()
                 & (about_a_group | about_an_index | pl.col("other_org"))
                 | about_a_market
+                # Retail sales, a purchasing managers' index, an index level, the oil price:
+                # the economy's or the market's figures, no company's.
+                | (pl.col("metric_type") == "macro_indicator")
             )
             .then(pl.lit(None, pl.String))
             .otherwise(pl.coalesce("named_before", "main_company_id"))
