@@ -22,7 +22,6 @@ The extensions come from the Python packages `duckdb-extension-ducklake` and
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from finnews.batches import INCREMENTAL_MARTS, batches_in, record_published
+from finnews.batches import INCREMENTAL_MARTS, batches_in
 from finnews.config import Settings
 from finnews.failpoints import failpoint
 from finnews.policy import load_policy
@@ -41,13 +40,12 @@ from finnews.publish import (
     _apply_delta,
     _columns,
     _decisions,
-    _fsync,
     _not_blocked,
     _sql_string,
-    move_stale_wal,
+    record_fresh,
+    replace_file,
     table_checksum,
 )
-from finnews.warehouse import connect, ensure_raw_schema
 
 ALIAS = "lake"
 # Who wrote a snapshot (ducklake_snapshots().author); its commit_message is the run id.
@@ -333,17 +331,8 @@ def publish_lake(
     if staging is not None and catalog_file is not None:
         if staging.with_name(staging.name + ".wal").exists():
             raise RuntimeError(f"{staging}: catalog not checkpointed; the lake is unchanged")
-        _fsync(staging)
-        move_stale_wal(catalog_file)
-        os.replace(staging, catalog_file)
-        _fsync(catalog_file.parent)
-    with connect(work_db, memory_limit=memory_limit) as work:
-        ensure_raw_schema(work)
-        known = {
-            r[0] for r in work.execute("select batch_id from raw.published_batches").fetchall()
-        }
-        fresh = [b for b in carried if b not in known]
-        record_published(work, fresh, run_id)
+        replace_file(staging, catalog_file)
+    fresh = record_fresh(work_db, carried, run_id, memory_limit)
     return PublishResult(
         path=catalog_file or Path(target.data_path), tables=counts, checksums=checksums,
         new_batches=fresh, new_rows=new_rows, carried=carried, version=version,

@@ -167,6 +167,29 @@ def _decisions(con: duckdb.DuckDBPyConnection) -> tuple[list[str], set[str]]:
     return blocked, {r[0] for r in rows}
 
 
+def replace_file(staging: Path, target: Path) -> None:
+    """Put the finished `staging` file in place of `target` in one rename: synced first, a
+    stale WAL of the old file moved aside, the folder synced after (a crash leaves the old
+    file or the new one)."""
+    _fsync(staging)
+    move_stale_wal(target)
+    os.replace(staging, target)
+    _fsync(target.parent)
+
+
+def record_fresh(work_db: Path, batches: list[str], run_id: str, memory_limit: str) -> list[str]:
+    """Record in work.duckdb which of `batches` this publication carried for the first time;
+    returns those."""
+    with connect(work_db, memory_limit=memory_limit) as work:
+        ensure_raw_schema(work)
+        known = {
+            r[0] for r in work.execute("select batch_id from raw.published_batches").fetchall()
+        }
+        fresh = [b for b in batches if b not in known]
+        record_published(work, fresh, run_id)
+    return fresh
+
+
 def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -> PublishResult:
     """Bring `published_db` to the audited state of work's published schemas, atomically.
 
@@ -245,18 +268,9 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
         con.execute("checkpoint")
     finally:
         con.close()
-    _fsync(staging)
     failpoint("publish.before_rename")
-    move_stale_wal(published_db)
-    os.replace(staging, published_db)
-    _fsync(published_db.parent)
-    with connect(work_db, memory_limit=memory_limit) as work:
-        ensure_raw_schema(work)
-        known = {
-            r[0] for r in work.execute("select batch_id from raw.published_batches").fetchall()
-        }
-        fresh = [b for b in batches if b not in known]
-        record_published(work, fresh, run_id)
+    replace_file(staging, published_db)
+    fresh = record_fresh(work_db, batches, run_id, memory_limit)
     return PublishResult(
         path=published_db, tables=counts, checksums=checksums, new_batches=fresh,
         new_rows=new_rows, carried=batches,
