@@ -307,3 +307,9 @@ def test_isins_are_valid_and_wkns_come_from_german_isins(seed: pl.DataFrame) -> 
         assert _listed(wkns) == german
     assert _row(seed, "lufthansa")["wkns"] == "823212"
     assert "DE0008232125" in _listed(_row(seed, "lufthansa")["isins"])
+
+
+def test_names_with_an_apostrophe_are_found_without_it_and_typographic() -> None:
+    aliases = dict(alias_candidates("Moody's Corporation", load_rules()))
+    assert {"Moody's", "Moodys", "Moody’s"} <= set(aliases)
+    assert set(dict(alias_candidates("Apple Inc.", load_rules()))) == {"Apple", "Apple Inc."}

@@ -159,6 +159,11 @@ def alias_candidates(name: str, rules: Rules) -> list[tuple[str, str]]:
     for alias, kind in list(out):
         if " & " in alias:
             out += [(alias.replace(" & ", f" {word} "), kind) for word in rules.ampersand_words]
+    # German text drops the apostrophe of a genitive-like name ("Moodys", "McDonalds") or
+    # sets it typographically ("Moody’s"): each spelling is the same alias.
+    for alias, kind in list(out):
+        if re.search(r"\w'[sS]\b", alias):
+            out += [(re.sub(r"(\w)'([sS])\b", rf"\1{mark}\2", alias), kind) for mark in ("", "’")]
     seen: dict[str, str] = {}
     for alias, kind in out:
         if alias and alias not in seen:
