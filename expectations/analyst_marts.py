@@ -3,9 +3,8 @@ per grain key, and consensus counts that add up. Whole-table aggregates computed
 handed to GX as one row (as the earnings calendar's suite reads its mart whole)."""
 
 import great_expectations as gx
-import great_expectations.expectations as gxe
 
-from finnews.gate import Check
+from finnews.gate import Check, expect_zero
 
 COLUMNS = (
     "duplicate_ratings",
@@ -17,12 +16,7 @@ COLUMNS = (
 
 
 def _analyst_marts() -> gx.ExpectationSuite:
-    suite = gx.ExpectationSuite(name="analyst_marts")
-    for column in COLUMNS:
-        suite.add_expectation(
-            gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
-        )
-    return suite
+    return expect_zero(gx.ExpectationSuite(name="analyst_marts"), COLUMNS)
 
 
 CHECKS = [

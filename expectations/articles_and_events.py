@@ -7,7 +7,7 @@ DuckDB over whole tables and reach GX as one row."""
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
-from finnews.gate import Check
+from finnews.gate import Check, expect_zero
 
 
 def _articles() -> gx.ExpectationSuite:
@@ -61,11 +61,9 @@ def _warehouse_totals() -> gx.ExpectationSuite:
     suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="articles", min_value=1))
     # Every loaded article reached the marts exactly once, and every measurement figure is
     # in fct_metrics or, rejected by a row check, in the rejected rows: nothing lost.
-    for column in ("articles_missing", "figures_missing", "duplicate_figures", "orphan_figures"):
-        suite.add_expectation(
-            gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
-        )
-    return suite
+    return expect_zero(
+        suite, ("articles_missing", "figures_missing", "duplicate_figures", "orphan_figures")
+    )
 
 
 CHECKS = [

@@ -15,7 +15,7 @@ import importlib.util
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -86,6 +86,18 @@ class GateFailed(RuntimeError):
     def __init__(self, result: GateResult):
         super().__init__(result.summary())
         self.result = result
+
+
+def expect_zero(suite: Any, columns: Iterable[str]) -> Any:
+    """`suite` with an expectation that each of `columns` (a one-row summary's counts of
+    duplicates, missing or orphan rows) is 0."""
+    import great_expectations.expectations as gxe
+
+    for column in columns:
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
+        )
+    return suite
 
 
 def load_checks(expectations_dir: Path) -> list[Check]:

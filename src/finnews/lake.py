@@ -44,6 +44,7 @@ from finnews.publish import (
     _sql_string,
     record_fresh,
     replace_file,
+    rows_outside,
     table_checksum,
 )
 
@@ -235,9 +236,7 @@ def _write_night(
                 con.execute(f"create table {table} as select * from work.{table} where {keep}")
             checksum = table_checksum(con, table)
         if key and batched:
-            new_rows += con.execute(
-                f"select count(*) from {table} where {_not_blocked(sorted(already))}"
-            ).fetchone()[0]
+            new_rows += rows_outside(con, table, already)
         checksums[table] = checksum
         counts[table] = int(checksum.split(":")[0])
     carried = sorted(batches_in(con, "work") - set(blocked))

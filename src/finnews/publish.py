@@ -156,6 +156,14 @@ def _apply_delta(
     return f"{n}:{total}"
 
 
+def rows_outside(con: duckdb.DuckDBPyConnection, table: str, batches: set[str]) -> int:
+    """Rows of the published `table` in none of `batches` (those published before): the
+    rows this publication adds."""
+    return con.execute(
+        f"select count(*) from {table} where {_not_blocked(sorted(batches))}"
+    ).fetchone()[0]
+
+
 def _decisions(con: duckdb.DuckDBPyConnection) -> tuple[list[str], set[str]]:
     """(held or discarded batches, batches published before) of the attached work file;
     none when it keeps no batch records (a work file built by hand)."""
@@ -248,9 +256,7 @@ def publish(work_db: Path, published_db: Path, run_id: str, memory_limit: str) -
                 )
                 checksum = table_checksum(con, table)
             if key and batched:
-                new_rows += con.execute(
-                    f"select count(*) from {table} where {_not_blocked(sorted(already))}"
-                ).fetchone()[0]
+                new_rows += rows_outside(con, table, already)
             checksums[table] = checksum
             con.execute("commit")
             counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
