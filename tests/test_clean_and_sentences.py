@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import polars as pl
 
-from finnews.clean import clean_articles
+from finnews.clean import _NFC_SENSITIVE, BOILERPLATE_PATTERNS, clean_articles
 from finnews.extract.sentences import split_sentences
 
 ARTICLE = """Veröffentlicht am 03.03.2026
@@ -94,3 +97,48 @@ def test_teaser_right_after_an_ad_marker_leaves_the_body() -> None:
         "Anzeige",
     ]
     assert row["dateline_place"] is None and row["agency"] is None
+
+
+def test_text_nfc_could_change_is_normalized_and_the_rest_is_left_alone() -> None:
+    # Decomposed umlauts (as macOS writes file text) and the Angstrom sign are composed; the
+    # test that lets NFC-ready text skip normalization must know every character NFC moves.
+    body = cleaned("Mu\u0308ller und Gro\u0308ße messen 3 \u212b.\n")["body"]
+    assert body == unicodedata.normalize("NFC", body) == "Müller und Größe messen 3 Å."
+    chars = [chr(cp) for cp in range(0x80, 0x30000) if not 0xD800 <= cp <= 0xDFFF]
+    # After a letter, a Hangul syllable start or syllable: a character NFC changes there.
+    moved = [
+        ch
+        for ch in chars
+        if any(
+            unicodedata.normalize("NFC", s) != s for s in (f"a{ch}", f"\u1100{ch}", f"\uac00{ch}")
+        )
+    ]
+    listed = pl.Series(moved).str.contains(_NFC_SENSITIVE)
+    assert len(moved) > 1000
+    assert listed.all(), [f"U+{ord(c):04X}" for c, ok in zip(moved, listed, strict=True) if not ok]
+
+
+def test_boilerplate_word_boundaries_are_ascii_and_next_to_ascii_letters() -> None:
+    # An ASCII boundary (fast) equals a Unicode one (slow on German text) unless a non-ASCII
+    # letter stands beside it: so no cue word in the patterns may begin or end with one.
+    for name, pattern in BOILERPLATE_PATTERNS.items():
+        assert r"\b" not in pattern.replace(r"(?-u:\b)", ""), name
+        for before, after in re.findall(r"(.)\(\?-u:\\b\)(.?)", pattern):
+            assert before.isascii() and after.isascii(), (name, before, after)
+
+
+def test_hard_wraps_are_rejoined_per_text_and_texts_without_them_are_kept() -> None:
+    wrapped = (
+        "Die Aktie des Konzerns legte am Vormittag im Handel in Frankfurt um\n"
+        "drei Prozent zu, nachdem der Vorstand die Jahresziele bestä-\n"
+        "tigt hatte. Mercedes-\nBenz blieb stabil.\n\nNeuer Absatz."
+    )
+    plain = "Eine Zeile.\n\nNoch eine Zeile."
+    frame = pl.DataFrame({"raw_text": [wrapped, plain, ""]})
+    bodies = clean_articles(frame.lazy()).collect()["body"].to_list()
+    assert bodies[0] == (
+        "Die Aktie des Konzerns legte am Vormittag im Handel in Frankfurt um drei Prozent zu, "
+        "nachdem der Vorstand die Jahresziele bestätigt hatte. Mercedes-Benz blieb stabil."
+        "\n\nNeuer Absatz."
+    )
+    assert bodies[1:] == [plain, ""]

@@ -7,18 +7,27 @@ the agency dateline out (into `dateline_place` and `agency`), hard wraps rejoine
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import polars as pl
 
 from finnews.agency import AGENCY, split_dateline
 from finnews.rejoin import rejoin_lines
 
+# A word boundary in these patterns is ASCII (`_B`): Rust's regex runs a Unicode `\b` on
+# its fast lazy DFA only while the text is ASCII, and every umlaut sends it to an engine up
+# to 40x slower (the promo pattern alone read 8 MB/s). The two differ only beside a
+# non-ASCII letter, and no cue word below begins or ends next to one
+# (tests/test_clean_and_sentences.py checks the patterns for it).
+_B = r"(?-u:\b)"
 _OFFER = (
-    r"(?:\b[Gg]ratis|kostenlos|Sonderreport|Spezialreport|Börsenbrief|Newsletter"
+    rf"(?:{_B}[Gg]ratis|kostenlos|Sonderreport|Spezialreport|Börsenbrief|Newsletter"
     r"|[Uu]nsere (?:Experten|Analysten))"
 )
 # An exclamation, or the reader addressed inside the line (a line opening with "Sie" may be
 # the company: "Sie verdiente 700 Millionen Yuan").
-_TO_READER = r"(?:!|\b(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer)\b)"
+_TO_READER = rf"(?:!|{_B}(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer){_B})"
 
 # Each pattern removes whole lines (or the teaser block through the end of the text).
 BOILERPLATE_PATTERNS: dict[str, str] = {
@@ -77,7 +86,7 @@ BOILERPLATE_PATTERNS: dict[str, str] = {
     # A disclaimer paragraph: "Hinweis auf mögliche Interessenkonflikte: ...", "Hinweis:
     # Informationen zur Offenlegungspflicht ...", "Risikohinweis: ... keine Anlageberatung".
     "disclaimer": (
-        r"(?m)^[ \t]*(?:Hinweis|Haftungsausschluss|Disclaimer|Risikohinweis)\b[^\n]*"
+        rf"(?m)^[ \t]*(?:Hinweis|Haftungsausschluss|Disclaimer|Risikohinweis){_B}[^\n]*"
         r"(?:Interessenkonflikt|Offenlegungspflicht|Anlageberatung|Haftung)[^\n]*"
         r"(?:\n[^\n]+)*(?:\n|$)"
     ),
@@ -87,14 +96,14 @@ BOILERPLATE_PATTERNS: dict[str, str] = {
     # full stop (headlines), blank lines between them included.
     "more_news": (
         r"(?m)^[ \t]*(?:Weitere Nachrichten|Weitere News|Weitere Artikel|Lesen Sie auch"
-        r"|Mehr zum Thema|Das könnte Sie auch interessieren)\b(?:[^\n]{0,100}[^.\n])?"
+        rf"|Mehr zum Thema|Das könnte Sie auch interessieren){_B}(?:[^\n]{{0,100}}[^.\n])?"
         r"(?:\n|$)(?:[ \t]*(?:[-•*»›▸·][^\n]*|[^\n]*(?:https?://|www\.)[^\n]*"
         r"|[^\n]{0,119}[^.\n])?(?:\n|$))*"
     ),
     # Syndication note: "Der Artikel erschien zuerst auf beispiel.de".
     "first_published": (
         r"(?m)^[ \t]*(?:Der|Dieser) (?:Artikel|Beitrag|Text) (?:erschien|ist) (?:zuerst|"
-        r"ursprünglich|erstmals) (?:auf|bei|in|im)\b[^\n]*(?:\n|$)"
+        rf"ursprünglich|erstmals) (?:auf|bei|in|im){_B}[^\n]*(?:\n|$)"
     ),
     # A short "Stand:" line ("Stand: heute, 14:30 Uhr"); dated ones are `dateline` above.
     "as_of": r"(?m)^[ \t]*Stand:[^\n]{0,60}(?:\n|$)",
@@ -113,10 +122,30 @@ BOILERPLATE_PATTERNS: dict[str, str] = {
 }
 
 
+# What NFC can change: a combining mark (composed onto or reordered after the letter before
+# it), a Hangul vowel or final jamo (composed into a syllable), or a character that is not
+# NFC on its own (the Angstrom sign). Text with none of them is NFC already, and most
+# articles have none: NFC itself runs at ~50 MB/s, this test at hundreds.
+_NFC_SENSITIVE = (
+    r"[\p{M}\u1161-\u1175\u11A8-\u11C2"
+    + "".join(
+        re.escape(chr(cp))
+        for cp in range(0x80, 0x30000)
+        if not (0xD800 <= cp <= 0xDFFF) and unicodedata.normalize("NFC", chr(cp)) != chr(cp)
+    )
+    + "]"
+)
+
+
+def _nfc(col: pl.Expr) -> pl.Expr:
+    # polars evaluates a `then` branch on the rows its condition holds for only.
+    return pl.when(col.str.contains(_NFC_SENSITIVE)).then(col.str.normalize("NFC")).otherwise(col)
+
+
 def normalize_text(col: pl.Expr) -> pl.Expr:
     """NFC, unix newlines, no trailing blanks on lines, at most one blank line in a row."""
     return (
-        col.str.normalize("NFC")
+        _nfc(col)
         .str.replace_all("\r\n?", "\n")
         .str.replace_all("\u00a0", " ", literal=True)
         .str.replace_all(r"(?m)[ \t]+$", "")
@@ -151,9 +180,9 @@ def clean_articles(docs: pl.LazyFrame, text_col: str = "raw_text") -> pl.LazyFra
         normalize_text(pl.col("_body")), removed.alias("_removed")
     ).drop(pieces)
     return (
-        split_dateline(stripped, "_body")
+        rejoin_lines(split_dateline(stripped, "_body"), "_body")
         .with_columns(
-            normalize_text(rejoin_lines(pl.col("_body"))).alias("body"),
+            normalize_text(pl.col("_body")).alias("body"),
             pl.concat_list(pl.col("_dateline_text"), pl.col("_removed"))
             .list.drop_nulls()
             .list.join("\n")

@@ -353,8 +353,11 @@ def extract_articles(
         # Brokers acting as analysts are flagged: never a figure's subject nor an actor.
         mentions = broker_mentions(ctx, flag_analysts(_mentions(ctx, aliases), ctx))
     with _stage(timings, "entities"):
+        # Collected before it is split by type: each split would otherwise rerun every
+        # entity pattern (the filters are pushed into the plan, so no subplan is shared).
+        found = _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS))
         entities = _entity_companies(
-            _to_body_offsets(extract_entities(ctx, aliases, CONTEXT_COLUMNS)), mentions.lazy()
+            found.collect(engine="in-memory").lazy(), mentions.lazy()
         ).collect(engine="in-memory")
     # Organisations outside the seed are not lost: each becomes a company of its own
     # (`company.discovered`, id from its name) for subjects, actors and coverage.
@@ -513,12 +516,19 @@ def _figures(
         .select("article_id", "name")
         .unique()
     )
-    amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS))
+    # Collected once: the previous, listed and prior values below read it, and a lazy frame
+    # read four times is computed four times (the figure rules are most of extraction).
+    amounts = _to_body_offsets(extract_figures(ctx, CONTEXT_COLUMNS)).collect(engine="in-memory")
     # A previous or prior-year value that is already a figure of its own ("von 3 Prozent auf
     # 5 Prozent") is that figure: one row per figure_id, the figure as found first.
     amounts = (
         pl.concat(
-            [amounts, previous_values(amounts), listed_values(amounts), prior_values(amounts)]
+            [
+                amounts.lazy(),
+                previous_values(amounts.lazy()),
+                listed_values(amounts.lazy()),
+                prior_values(amounts.lazy()),
+            ]
         )
         .with_columns(_span_id("f").alias("figure_id"))
         .unique("figure_id", keep="first", maintain_order=True)
