@@ -1,11 +1,14 @@
 """Great Expectations gate over the built models (write-audit-publish: the audit).
 
 Suites live as code in `expectations/*.py`. Each module exposes `CHECKS`, a list of
-`Check(name, query, build_suite)`: DuckDB runs the query (only the rows and columns the
-suite needs), GX validates the resulting pandas frame. `{batches}` in a query stands for the
+`Check(name, query, build_suite)`. DuckDB runs the query into a temporary table and counts
+each expectation's unexpected rows there (finnews.audit_sql); GX validates the same suite
+over the failing rows only (a sample), so memory does not grow with the batch. The verdict
+needs both: DuckDB's count of 0 and GX's pass. `{batches}` in a query stands for the
 unpublished batches (a constant list, so DuckDB prunes the old row groups): row-level checks
-read the rows this run added, aggregate checks the whole tables, computed by DuckDB. GX's SQL data source over
-duckdb_engine returns no rows with DuckDB (every expectation errors), so it is not used.
+read the rows this run added, aggregate checks the whole tables, computed by DuckDB. GX's
+SQL data source over duckdb_engine returns no rows with DuckDB (every expectation errors),
+so it is not used.
 An expectation that raised is a failure with its exception, never a pass.
 """
 
@@ -23,6 +26,7 @@ from typing import Any
 
 import duckdb
 
+from finnews.audit_sql import ROW, TABLE, unexpected
 from finnews.batches import pending_batches, sql_list
 from finnews.failpoints import failpoint
 from finnews.policy import Policy, load_policy
@@ -155,6 +159,62 @@ def _detail(result: Any) -> str:
     return "ok" if result.success else "failed"
 
 
+@dataclass(frozen=True)
+class Audited:
+    """One check's rows as DuckDB counted them: how many, each expectation's unexpected
+    count (by expectation id), and the failing rows GX is given (at most SAMPLE each)."""
+
+    rows: int
+    unexpected: dict[Any, int]
+    sample: Any  # pandas.DataFrame
+
+
+def _audit_in_duckdb(con: duckdb.DuckDBPyConnection, query: str, suite: Any) -> Audited:
+    """Materialise `query` once in a temporary table (DuckDB spills it to disk past its
+    memory_limit) and count each expectation's unexpected rows there."""
+    finds = {e.id: unexpected(e.configuration) for e in suite.expectations}
+    con.execute(f"create or replace temp table {TABLE} as {query}")
+    try:
+        counts = con.execute(
+            "select count(*)" + "".join(f", {f.count_sql}" for f in finds.values())
+            + f" from {TABLE}"
+        ).fetchone()  # fmt: skip
+        assert counts is not None
+        ids = " union ".join(f.rows_sql for f in finds.values()) or f"select null::bigint as {ROW}"
+        sample = con.execute(f"select * from {TABLE} where {ROW} in ({ids}) order by {ROW}").df()
+    finally:
+        con.execute(f"drop table if exists {TABLE}")
+    return Audited(int(counts[0]), dict(zip(finds, map(int, counts[1:]), strict=True)), sample)
+
+
+def _outcome(check: str, res: Any, audited: Audited) -> ExpectationOutcome:
+    """GX's verdict on the failing sample and DuckDB's count over all rows must agree."""
+    config = res.expectation_config
+    error = _exception(res)
+    count = audited.unexpected.get(config.id)
+    if error:
+        detail, success = f"error: {error}", False
+    elif count is None:
+        detail, success = "no DuckDB count for this expectation", False
+    elif bool(res.success) != (count == 0):
+        verdict = "passed" if res.success else "failed"
+        detail = f"GX {verdict} on the sample but DuckDB counts {count} unexpected: disagree"
+        success = False
+    elif count:
+        sample = (res.result or {}).get("partial_unexpected_list") or []
+        detail, success = f"{count} unexpected of {audited.rows} rows, e.g. {sample[:3]}", False
+    else:
+        detail, success = _detail(res), True
+    return ExpectationOutcome(
+        check=check,
+        expectation=config.type,
+        column=config.kwargs.get("column"),
+        success=success,
+        errored=error is not None,
+        detail=detail,
+    )
+
+
 def data_docs_index(out_dir: Path) -> Path:
     """Where run_gate leaves the GX data docs of a run."""
     return out_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
@@ -189,33 +249,25 @@ def run_gate(
     policy = policy or load_policy()
     report: dict[str, Any] = {}
     for check in track(checks, len(checks), "validate", unit="suite"):
-        frame = con.execute(render_query(check.query, batches, policy)).df()
+        suite = context.suites.add(check.build_suite())
+        audited = _audit_in_duckdb(con, render_query(check.query, batches, policy), suite)
         batch_definition = source.add_dataframe_asset(
             check.name
         ).add_batch_definition_whole_dataframe("all")
-        suite = context.suites.add(check.build_suite())
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=check.name, data=batch_definition, suite=suite)
         )
-        validation = definition.run(batch_parameters={"dataframe": frame})
+        validation = definition.run(batch_parameters={"dataframe": audited.sample})
         report[check.name] = {
-            "rows": len(frame),
+            "rows": audited.rows,
+            "unexpected": {str(k): v for k, v in audited.unexpected.items()},
+            "sample_rows": len(audited.sample),
             "batches": batches,
             "result": validation.to_json_dict(),
         }
         failpoint("validate.running")
         for res in validation.results:
-            error = _exception(res)
-            outcomes.append(
-                ExpectationOutcome(
-                    check=check.name,
-                    expectation=res.expectation_config.type,
-                    column=res.expectation_config.kwargs.get("column"),
-                    success=bool(res.success) and error is None,
-                    errored=error is not None,
-                    detail=f"error: {error}" if error else _detail(res),
-                )
-            )
+            outcomes.append(_outcome(check.name, res, audited))
     (out_dir / "validation.json").write_text(json.dumps(report, indent=2, default=str))
     context.build_data_docs()
     result = GateResult(outcomes, batches)
