@@ -683,3 +683,17 @@ def test_event_wordings_first_met_in_held_out_v11() -> None:
     }
     events = extract_texts(bodies, datetime.date(2026, 1, 30)).events
     assert set(events.select("article_id", "event_type").iter_rows()) == {("abroad", "expansion")}
+
+
+def test_an_index_review_gives_each_company_named_its_own_event() -> None:
+    # roles.each_named (index_change): every company that moves is an actor; a market
+    # move in the next sentence is no index change, and the ids stay unique.
+    text = (
+        "Index-Überprüfung: Sixt, Hella und Siltronic steigen in den MDax auf. "
+        "Die Siemens-Aktie fiel um 2 Prozent."
+    )
+    events = extract_texts({"a.txt": text}, datetime.date(2024, 3, 1)).events
+    index = events.filter(pl.col("event_type") == "index_change")
+    assert sorted(index["company_id"]) == ["hella", "siltronic", "sixt"]
+    assert index["counterpart_company_id"].is_null().all()
+    assert events["event_id"].is_unique().all()

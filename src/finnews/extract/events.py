@@ -67,6 +67,34 @@ def _actor() -> pl.Expr:
     return expr.otherwise(None)
 
 
+# Types whose every company named as an actor gets its own event (`roles.each_named`).
+_EACH_NAMED = [t.name for t in RULES.types.values() if t.each_named]
+
+
+def _each_named(events: pl.LazyFrame) -> pl.LazyFrame:
+    """One event per actor named in the sentence, for the `_EACH_NAMED` types with more
+    than one ("In den MDax steigen A, B und C auf"): each its own id, none the other's
+    counterpart. Every other event stays as it is."""
+    each = pl.col("event_type").is_in(_EACH_NAMED) & (pl.col("actors").list.len() > 1)
+    return (
+        events.with_columns(
+            each.fill_null(False).alias("_each"),
+            pl.when(each).then("actors").otherwise(pl.concat_list("company_id")).alias("_who"),
+        )
+        .explode("_who")
+        .with_columns(
+            pl.col("_who").alias("company_id"),
+            pl.when("_each").then(None).otherwise("counterpart_company_id")
+            .alias("counterpart_company_id"),
+            pl.when("_each")
+            .then(pl.concat_str("event_id", pl.lit(":"), "_who"))
+            .otherwise("event_id")
+            .alias("event_id"),
+        )
+        .drop("_each", "_who")
+    )  # fmt: skip
+
+
 def winning_rules(fired: pl.DataFrame) -> pl.DataFrame:
     """One row per (sentence, event type): the fired rule of lowest priority names it."""
     table = pl.DataFrame(
@@ -125,6 +153,11 @@ def detect_events(
             .filter(actor & (pl.col("rule_id") != "company.discovered"))
             .first()
             .alias("actor"),
+            # Every one that can act, for the types with an event per company named.
+            pl.col("company_id")
+            .filter(actor & (pl.col("rule_id") != "company.discovered"))
+            .unique(maintain_order=True)
+            .alias("actors"),
             # A discovered organisation acts only where no company of the seed does (in
             # the sentence, by its figure or as the article's main company).
             pl.col("company_id").filter(actor).first().alias("discovered_actor"),
@@ -182,6 +215,7 @@ def detect_events(
                 pl.col("event_type"),
             ).alias("event_id"),
         )  # fmt: skip
+        .pipe(_each_named)
         # An event of no company, outside a sentence about a group of them, is news about
         # politics or the economy (real newspaper text), not a company's event.
         .filter(pl.col("company_id").is_not_null() | pl.col("_lower").str.contains(_GROUP))

@@ -98,6 +98,9 @@ class EventType:
     actor: tuple[str, ...]
     counterpart: str
     status: str | None  # by_date: scheduled / reported / announced from the event date
+    # Every company named as an actor in the sentence has an event of its own ("In den MDax
+    # steigen A, B und C auf"), not only the first.
+    each_named: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,7 +239,12 @@ def _event_type(path: Path, data: dict[str, Any]) -> EventType:
         raise RuleError(f"{path.name}: roles.counterpart must be one of {COUNTERPART_SOURCES}")
     if status is not None and status not in STATUS_KINDS:
         raise RuleError(f"{path.name}: status must be one of {STATUS_KINDS}")
-    return EventType(data["event_type"], data.get("description", ""), actor, counterpart, status)
+    each_named = roles.get("each_named", False)
+    if not isinstance(each_named, bool):
+        raise RuleError(f"{path.name}: roles.each_named must be true or false")
+    return EventType(
+        data["event_type"], data.get("description", ""), actor, counterpart, status, each_named
+    )
 
 
 def _anchors(
