@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import polars as pl
 import pytest
 
 from finnews.numbers import FIGURE, german_number, normalize_figures
 from finnews.spans import find_spans
+from tests.helpers import extract_texts
 
 
 def figures_of(text: str) -> list[dict]:
@@ -92,3 +95,23 @@ def test_offsets_are_characters_not_bytes() -> None:
     assert [f["surface"] for f in found] == ["2,1 Milliarden Euro", "5 Prozent"]
     for f in found:
         assert text[f["char_start"] : f["char_end"]] == f["surface"]
+
+
+def test_a_bare_scaled_number_takes_its_articles_currency() -> None:
+    # Economy pages name the currency once: "rund 300 Millionen" after euro amounts is money;
+    # something counted after it or named before it stays a count; no currency, no money.
+    texts = {
+        "money.txt": "Das Budget sieht 800 Millionen Euro vor. Für 2026 kommen rund 300 "
+        "Millionen an Mehrkosten hinzu. Der Konzern verkaufte 2 Millionen Geräte. Die Zahl "
+        "der Kunden stieg auf 4,5 Millionen.",
+        "none.txt": "Die Gemeinde zählt rund 300 Millionen an Besuchen.",
+    }
+    figures = extract_texts(texts, datetime.date(2026, 1, 1)).figures
+    rows = {
+        (r["article_id"].split(":")[0], r["value"]): (r["kind"], r["unit"])
+        for r in figures.iter_rows(named=True)
+    }
+    assert rows[("money.txt", 300e6)] == ("amount", "EUR")
+    assert rows[("money.txt", 2e6)] == ("count", "count")
+    assert rows[("money.txt", 4.5e6)] == ("count", "count")
+    assert rows[("none.txt", 300e6)] == ("count", "count")

@@ -305,6 +305,40 @@ def _not_a_figure() -> pl.Expr:
     return year | some | rsi | article | leading_zero | fraction & ~change
 
 
+# A bare "rund 300 Millionen" or "36,4 Millionen" (a scale, no unit, nothing counted) in an
+# article that gives its amounts in one currency is money in that currency: economy pages
+# name the currency once and drop it after (real DER STANDARD text does throughout).
+BARE_SCALE_MIN = 1_000_000
+
+
+def _article_currency(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """Bare scaled counts as amounts in their article's most used currency (none where the
+    article names no amount with a currency)."""
+    currency = (
+        pl.col("currency").filter(pl.col("kind") == "amount").mode().first().over("article_id")
+    )
+    # A capitalised word right after it is what is counted ("2 Millionen KI-Beschleuniger"),
+    # even where the count-noun list does not know it.
+    noun_after = pl.col("text").str.slice(pl.col("char_end"), 3).str.contains(r"^\s*\p{Lu}")
+    # ... and so is a number the clause before calls one ("Die Zahl der Kunden stieg auf").
+    counted_before = (
+        pl.col("shadow").str.slice(0, pl.col("char_start")).str.contains(r"(?i)\b(?:an)?zahl der")
+    )
+    bare = (
+        (pl.col("kind") == "count")
+        & pl.col("count_noun").is_null()
+        & (pl.col("scale_factor") >= BARE_SCALE_MIN)
+        & ~noun_after
+        & ~counted_before
+    )
+    to_money = bare & currency.is_not_null()
+    return figures.with_columns(
+        pl.when(to_money).then(pl.lit("amount")).otherwise("kind").alias("kind"),
+        pl.when(to_money).then(currency).otherwise("currency").alias("currency"),
+        pl.when(to_money).then(currency).otherwise("unit").alias("unit"),
+    )
+
+
 def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = False) -> pl.LazyFrame:
     """Typed figures; offsets are relative to the sentence text (`text`). With `views`, the
     columns the metric rules read (METRIC_VIEWS) are kept (for the reference engine)."""
@@ -319,9 +353,11 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = Fals
         .alias("_before")
     )
     keep = [*keep, "_before"]
-    amounts = normalize_figures(
-        find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow")
-    ).filter(~_not_a_figure())
+    amounts = _article_currency(
+        normalize_figures(find_spans(sentences, "text", FIGURE, keep, shadow_col="shadow")).filter(
+            ~_not_a_figure()
+        )
+    )
     cols = [*keep, "char_start", "char_end", "surface", "kind", "value", "unit", "currency",
             "scale_factor", "qualifier", "count_noun"]  # fmt: skip
     both = pl.concat(
