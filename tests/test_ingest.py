@@ -148,3 +148,32 @@ def test_bulk_jsonl_and_parquet_records_load_as_articles(
     ]
     again = ingest_folder(con, drop, "run-2")
     assert (again.files_unchanged, again.articles_new) == (2, 0)
+
+
+def test_a_warehouse_with_the_old_article_key_loses_it_and_keeps_its_rows(tmp_path: Path) -> None:
+    # raw.articles had a primary key; with an index DuckDB rewrote the whole table at every
+    # checkpoint after an append. An old file gets the table copied once without it.
+    path = tmp_path / "work.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw")
+        con.execute(
+            "create table raw.articles (article_id varchar primary key, source_path varchar "
+            "not null, title varchar, body varchar not null, boilerplate varchar, raw_text "
+            "varchar not null, encoding varchar, published_date date, published_date_method "
+            "varchar, published_date_note varchar, run_id varchar not null, loaded_at "
+            "timestamp not null)"
+        )
+        con.execute(
+            "insert into raw.articles values ('a1', 'x.txt', 't', 'Text.', null, 'Text.', "
+            "'utf-8', null, null, null, 'r1', now())"
+        )
+    with connect(path) as con:
+        ensure_raw_schema(con)
+        ensure_raw_schema(con)  # idempotent
+        kinds = con.execute(
+            "select constraint_type from duckdb_constraints() "
+            "where schema_name = 'raw' and table_name = 'articles'"
+        ).fetchall()
+        rows = con.execute("select article_id, body, decode_errors from raw.articles").fetchall()
+    assert ("PRIMARY KEY",) not in kinds and ("NOT NULL",) in kinds
+    assert rows == [("a1", "Text.", None)]
