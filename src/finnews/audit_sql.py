@@ -66,10 +66,11 @@ def _duplicates(columns: list[str], ignore_all_null: bool) -> Unexpected:
     )
     # `is not distinct from`: GX (pandas) counts two nulls in a compound key as equal.
     on = " and ".join(f"t.{ident(c)} is not distinct from d.{ident(c)}" for c in columns)
-    dup_keys = f"select {cols} from {TABLE} where {keep} group by all having count(*) > 1"
-    dup_rows = f"select t.{ROW} from {TABLE} t semi join ({dup_keys}) d on {on}"
+    groups = f"from {TABLE} where {keep} group by {cols} having count(*) > 1"
+    dup_rows = f"select t.{ROW} from {TABLE} t semi join (select {cols} {groups}) d on {on}"
     return Unexpected(
-        f"(select count(*) from ({dup_rows}))",
+        # The rows of every duplicated key, summed from the groups: no join over all rows.
+        f"(select coalesce(sum(n), 0) from (select count(*) as n {groups}))",
         f"(select {ROW} from ({dup_rows}) order by {ROW} limit {SAMPLE})",
     )
 
