@@ -6,7 +6,9 @@ whole frame (as the gate did before) must find exactly the unexpected count Duck
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -33,21 +35,33 @@ ROWS = """
 """
 
 
-def _suite() -> gx.ExpectationSuite:
-    suite = gx.ExpectationSuite(name="probe")
-    for expectation in (
-        gxe.ExpectColumnValuesToBeUnique(column="id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="value"),
-        gxe.ExpectColumnValuesToNotBeNull(column="id"),
-        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=10),
-        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, strict_min=True),
-        gxe.ExpectColumnValuesToBeBetween(column="value", max_value=10, strict_max=True),
-        gxe.ExpectColumnValuesToBeInSet(column="ok", value_set=[True]),
-        gxe.ExpectColumnValuesToBeInSet(column="company", value_set=["x", "z"]),
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["company", "year"]),
-    ):
-        suite.add_expectation(expectation)
-    return suite
+def _suite_of(name: str, *expectations: object) -> Callable[[], gx.ExpectationSuite]:
+    """A suite factory (what a Check holds) for `expectations`."""
+
+    def build() -> gx.ExpectationSuite:
+        # GX lets an expectation belong to one suite only: each build adds fresh copies.
+        suite = gx.ExpectationSuite(name=name)
+        for expectation in expectations:
+            fresh = copy.deepcopy(expectation)
+            fresh.id = None
+            suite.add_expectation(fresh)
+        return suite
+
+    return build
+
+
+_suite = _suite_of(
+    "probe",
+    gxe.ExpectColumnValuesToBeUnique(column="id"),
+    gxe.ExpectColumnValuesToNotBeNull(column="value"),
+    gxe.ExpectColumnValuesToNotBeNull(column="id"),
+    gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=10),
+    gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, strict_min=True),
+    gxe.ExpectColumnValuesToBeBetween(column="value", max_value=10, strict_max=True),
+    gxe.ExpectColumnValuesToBeInSet(column="ok", value_set=[True]),
+    gxe.ExpectColumnValuesToBeInSet(column="company", value_set=["x", "z"]),
+    gxe.ExpectCompoundColumnsToBeUnique(column_list=["company", "year"]),
+)
 
 
 @pytest.fixture()
@@ -98,12 +112,11 @@ def test_duckdb_counts_what_gx_counts_on_the_whole_frame(
 def test_gx_receives_only_a_sample_of_the_failing_rows(
     db: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    def suite() -> gx.ExpectationSuite:
-        s = gx.ExpectationSuite(name="big")
-        s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="value", max_value=5))
-        s.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="id"))
-        return s
-
+    suite = _suite_of(
+        "big",
+        gxe.ExpectColumnValuesToBeBetween(column="value", max_value=5),
+        gxe.ExpectColumnValuesToBeUnique(column="id"),
+    )
     result = run_gate(db, [Check("big", "select * from big", suite)], tmp_path / "o", [])
     between, unique = result.outcomes
     assert not between.success
@@ -118,12 +131,11 @@ def test_gx_receives_only_a_sample_of_the_failing_rows(
 def test_a_clean_check_passes_on_an_empty_sample(
     db: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    def suite() -> gx.ExpectationSuite:
-        s = gx.ExpectationSuite(name="clean")
-        s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0))
-        s.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="id"))
-        return s
-
+    suite = _suite_of(
+        "clean",
+        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+        gxe.ExpectColumnValuesToNotBeNull(column="id"),
+    )
     result = run_gate(db, [Check("clean", "select * from big", suite)], tmp_path / "o", [])
     assert result.passed, result.summary()
 
@@ -131,11 +143,7 @@ def test_a_clean_check_passes_on_an_empty_sample(
 def test_an_expectation_without_a_duckdb_translation_is_refused_by_name(
     db: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    def suite() -> gx.ExpectationSuite:
-        s = gx.ExpectationSuite(name="odd")
-        s.add_expectation(gxe.ExpectColumnMeanToBeBetween(column="value", min_value=0))
-        return s
-
+    suite = _suite_of("odd", gxe.ExpectColumnMeanToBeBetween(column="value", min_value=0))
     with pytest.raises(NotImplementedError, match="expect_column_mean_to_be_between"):
         run_gate(db, [Check("odd", "select * from big", suite)], tmp_path / "o", [])
 
