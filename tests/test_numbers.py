@@ -89,6 +89,20 @@ def test_number_word_before_hyphenated_scale_is_not_a_figure() -> None:
     assert figures_of("Mit einer Milliarden-Fusion überraschte der Konzern.") == []
 
 
+def test_number_word_with_a_scale_is_a_figure() -> None:
+    # A scale word ends at a word boundary: "milliardenschwer" holds no figure.
+    assert figures_of("Trotz einer milliardenschweren Last blieb es ruhig.") == []
+    found = only_figure("Der Fonds hat Schulden von fast drei Milliarden.")
+    assert (found["surface"], found["value"]) == ("fast drei Milliarden", 3e9)
+
+
+def test_a_digit_figure_before_a_compound_ends_at_its_scale() -> None:
+    text = "Ein 3 Milliarden-Deal war geplant."
+    found = only_figure(text)
+    assert (found["surface"], found["value"]) == ("3 Milliarden", 3e9)
+    assert text[found["char_start"] : found["char_end"]] == found["surface"]
+
+
 def test_offsets_are_characters_not_bytes() -> None:
     text = "Größere Ausschüttung: Übernahme für 2,1 Milliarden Euro, später 5 Prozent."
     found = figures_of(text)

@@ -40,6 +40,25 @@ CASES = [
     ("Die Aktie notierte 0,7 Prozent leichter bei 81 Euro.", "0,7 Prozent", -0.7),
     # The first direction after the figure decides.
     ("Seit Jahresbeginn hat sie gut 6 Prozent zugelegt und damit schwächer abgeschnitten als der Nasdaq 100.", "gut 6 Prozent", 6.0),
+    # Plain "fallen", a verb-final clause, a trailing "Minus", "unter dem", an inflected
+    # comparative and "Senkung" set a fall; "plus/minus" is a tolerance.
+    ("Die Papiere der Beispiel AG fallen um 9 Prozent auf 41 Euro.", "9 Prozent", -9.0),
+    ("Der Index stieg, während die Aktie seit Jahresbeginn 14 % einbüßte.", "14 %", -14.0),
+    ("Nach dem Bericht standen 21 Prozent Minus auf der Kurstafel.", "21 Prozent", -21.0),
+    ("Das Ziel der Analysten liegt damit 8 Prozent unter dem Schlusskurs.", "8 Prozent", -8.0),
+    ("Das Modell sagt eine um 0,3 Prozent niedrigere Inflation voraus.", "0,3 Prozent", -0.3),
+    ("Die Senkung der Prognose um 4 Prozent kam früh.", "4 Prozent", -4.0),
+    ("Der Konzern plant 2 Milliarden Euro Umsatz, plus/minus 5 Prozent.", "5 Prozent", 5.0),
+    # "des auf 900 Euro reduzierten Einsatzes" is an attribute, no fall of the percentage.
+    ("Anleger erhalten 2 Prozent des auf 900 Euro reduzierten Einsatzes.", "2 Prozent", 2.0),
+    # An amount, count or index move is signed where "um" or a comparative makes it a change;
+    # a level stays positive, also one "unter dem Konsens".
+    ("Das Ergebnis dürfte um rund 70 Millionen Euro schwächer ausfallen.", "rund 70 Millionen Euro", -70e6),
+    ("Der Dax schloss bei 15.210 Punkten, 312 Punkte weniger als am Freitag.", "312 Punkte", -312.0),
+    ("Der Dax schloss bei 15.210 Punkten, 312 Punkte weniger als am Freitag.", "15.210 Punkten", 15210.0),
+    ("Die Kosten sollen um 40 Millionen Euro gesenkt werden.", "40 Millionen Euro", -40e6),
+    ("Der Umsatz lag mit 12,5 Milliarden Euro unter dem Konsens.", "12,5 Milliarden Euro", 12.5e9),
+    ("Der Händler wies ein negatives Eigenkapital von 12 Millionen Euro aus.", "12 Millionen Euro", -12e6),
 ]  # fmt: skip
 
 

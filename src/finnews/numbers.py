@@ -21,7 +21,15 @@ from finnews.lexicon import (
 DIGITS = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 NUMBER = rf"(?P<number>{DIGITS}|\b(?i:{alternation(NUMBER_WORDS)})\b)"
 QUALIFIER = rf"(?:(?P<qualifier>(?i:{alternation(QUALIFIERS)}))\s+)?"
-SCALE = rf"(?:\s+(?P<scale>(?i:{alternation(SCALES)})))?"
+# A hyphen right after the scale makes it part of a compound ("einer Milliarden-Fusion"):
+# captured so a number word before it is no figure; trimmed from a digit figure's span.
+# A scale word ends at a word boundary ("einer milliardenschweren Belastung" has none).
+_WORD_SCALES = [s for s in SCALES if s[-1].isalpha()]
+_DOT_SCALES = [s for s in SCALES if not s[-1].isalpha()]
+SCALE = (
+    rf"(?:\s+(?P<scale>(?i:{alternation(_WORD_SCALES)})\b|(?i:{alternation(_DOT_SCALES)}))"
+    r"(?P<compound>-)?)?"
+)
 _WORD_UNITS = [u for u in [*CURRENCIES, *PERCENT_UNITS] if u[-1].isalpha()]
 _SIGN_UNITS = [u for u in [*CURRENCIES, *PERCENT_UNITS] if not u[-1].isalpha()]
 UNIT = rf"(?P<unit>(?i:{alternation(_WORD_UNITS)})\b|{alternation(_SIGN_UNITS)})"
@@ -110,14 +118,24 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
         .then(percent_kind)
         .when(pl.col("count_noun").is_not_null() & ~_year_before_a_phrase())
         .then(pl.lit("count"))
-        # "250.000 neue Anlagen" and "18,34 Millionen" count; "einer Milliarden-Fusion" is
-        # not a figure. (A noun read as `any_noun` needs one of the two anyway.)
-        .when(grouped & pl.col("any_noun").is_not_null() | scale.is_not_null() & digits)
+        # "250.000 neue Anlagen", "18,34 Millionen" and "rund eine Milliarde" count;
+        # "einer Milliarden-Fusion" is not a figure. (A noun read as `any_noun` needs a
+        # grouped or scaled number anyway.)
+        .when(
+            grouped & pl.col("any_noun").is_not_null()
+            | scale.is_not_null() & (digits | pl.col("compound").is_null())
+        )
         .then(pl.lit("count"))
     )
+    compound = pl.col("compound").is_not_null()
     return (
         spans.with_columns(
             kind.alias("kind"),
+            pl.when(compound).then(pl.col("char_end") - 1).otherwise("char_end").alias("char_end"),
+            pl.when(compound)
+            .then(pl.col("surface").str.strip_suffix("-"))
+            .otherwise("surface")
+            .alias("surface"),
             pl.when(fraction.is_not_null())
             .then((german_number(pl.col("number")) * fraction).round(1))
             .otherwise(german_number(pl.col("number"), scale))

@@ -54,7 +54,7 @@ def metric_measure(rule_id: pl.Expr) -> pl.Expr:
 _TOPIC_WORDS = RULES.metric_fragments["topic_words"]
 _QUALIFIED = RULES.metric_fragments["qualified"]
 # Direction words before a change: the last one in front of the figure sets its sign.
-_FALL = r"sackt|minus|verlust|verlor|verliert|verloren|\bfiel|\bfällt|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|kürzt"
+_FALL = r"sackt|minus|verlust|verlor|verliert|verloren|\bfiel|\bfällt|\bfallen|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|senkung|verringer|kürzt"
 _RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 
 
@@ -92,7 +92,9 @@ def clause_after() -> pl.Expr:
 # Directions written after the figure: perfect participles and trailing particles of
 # separable verbs ("fast 37 Prozent an Wert verloren", "9 Prozent weniger", "gut 4 Prozent
 # im Minus", "um 12 Prozent ein" after "brach"). Only the first 45 characters count ("um 10,4 Prozent auf 1,96 Milliarden Euro gesunken").
-_FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|eingebrochen|gesunken|gefallen|gesenkt|gekürzt|reduziert|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger|im minus|ins minus|tiefer|leichter|schwächer)\b"
+# Verb-final clauses put the finite verb there too ("während der Index 13 % einbüßte"), and a
+# comparative may be inflected ("0,18 Prozent niedrigere Wirtschaftsleistung").
+_FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|einbüßte|einbüßten|eingebrochen|einbrach|einbrachen|einbräche|gesunken|gefallen|gesenkt|gekürzt|reduziert|reduzieren|verringert|verringern|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger\w*|geringer\w*|im minus|ins minus|minus|unter (?:de[mnr]|vorjahr\w*|erwartung\w*)|tiefer|leichter|schwächer\w*)\b"
 _RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus|fester|freundlicher)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
 # closing the clause.
@@ -114,7 +116,8 @@ def signed_change() -> pl.Expr:
     (participles, "weniger", "im Minus"), then the last direction word before it, then a
     separable verb whose particle ends the clause. A level after "auf" following
     a verb, and every amount, keep their sign."""
-    before = pl.col("_cb")
+    # "plus/minus 2 %", "+/- 2 %" is a tolerance, no direction.
+    before = pl.col("_cb").str.replace_all(r"plus\s*/\s*minus|\+\s*/\s*[-−–]", " ")
     after = pl.col("_ca")
     near_after = after.str.slice(0, 45)
     first_after = near_after.str.extract(
@@ -139,19 +142,30 @@ def signed_change() -> pl.Expr:
         .otherwise(separable)
     )
     change = pl.col("kind").is_in(["percent", "percentage_points"])
+    # An amount, count or index move is a change only where the text says so: "um" before it
+    # ("Die Zahl sank um 16.000 auf 199.000", "dürfte um 480 Millionen Euro schwächer
+    # ausfallen") or a comparative after it ("574 Punkte weniger"); otherwise it is a level.
+    by = before.str.contains(asciify_pattern(rf"\bum{_QUALIFIED}\s*$"))
+    less = first_after.str.contains(asciify_pattern(_LESS_AFTER)).fill_null(False)
     # A sign written before the number decides, for every kind: "Brenntag (-8,22 Prozent
-    # auf 71,44 EUR)", "Wirecard -71,3%", "(+ 1,71 Prozent)", "ein Eigenkapital von -36 Mio".
-    minus = before.str.contains(_WRITTEN_MINUS)
+    # auf 71,44 EUR)", "Wirecard -71,3%", "(+ 1,71 Prozent)", "ein Eigenkapital von -36 Mio",
+    # and so does "negativ": "ein negatives Eigenkapital in Höhe von 36,4 Millionen".
+    minus = before.str.contains(_WRITTEN_MINUS) | before.str.contains(_NEGATIVE_BEFORE)
     plus = before.str.contains(_WRITTEN_PLUS)
     return (
         pl.when(minus)
         .then(-pl.col("value").abs())
         .when(plus)
         .then(pl.col("value").abs())
-        .when(change & falls)
+        .when((change | by | less) & falls)
         .then(-pl.col("value"))
         .otherwise(pl.col("value"))
     )
+
+
+# ("unter dem Konsens" after an amount says where a level stands, not that it moved.)
+_LESS_AFTER = r"^(?:weniger|niedriger\w*|geringer\w*|schwächer\w*|tiefer)$"
+_NEGATIVE_BEFORE = r"\bnegative[nmrs]?(?:\s+\S+){1,5}\s*$"
 
 
 _WRITTEN_MINUS = r"(?:^|[\s(\[/:])[-−–]\s?$"
