@@ -129,3 +129,17 @@ def test_a_bare_scaled_number_takes_its_articles_currency() -> None:
     assert rows[("money.txt", 2e6)] == ("count", "count")
     assert rows[("money.txt", 4.5e6)] == ("count", "count")
     assert rows[("none.txt", 300e6)] == ("count", "count")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [
+        ("Die Strecke misst 20 Kilometer bis zur Grenze.", "20 Kilometer", 20.0),
+        ("Der Verbrauch liegt bei 300 Kilo pro Kopf.", "300 Kilo", 300.0),
+        ("Der Motor hat zwei Litern Hubraum zu wenig.", "zwei Litern", 2.0),
+        ("Das Archiv umfasst 3,62 Gigabyte an Akten.", "3,62 Gigabyte", 3.62),
+    ],
+)
+def test_units_of_measure_are_counts(text: str, surface: str, value: float) -> None:
+    found = only_figure(text)
+    assert (found["surface"], found["kind"], found["value"]) == (surface, "count", value)

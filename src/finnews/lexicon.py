@@ -119,6 +119,21 @@ COUNT_NOUNS: list[str] = [
     "Megawatt",
     "Tonnen",
     "Barrel",
+    # Other units of measure an economy page counts in: distances, weights, volumes, areas,
+    # data ("20 Kilometer", "300 Kilo pro Kopf", "zwei Litern Hubraum", "3,62 Gigabyte").
+    "Kilometer",
+    "Kilometern",
+    "Kilo",
+    "Kilogramm",
+    "Liter",
+    "Litern",
+    "Quadratmeter",
+    "Quadratmetern",
+    "Hektar",
+    "Gigabyte",
+    "Terabyte",
+    "Kilowattstunden",
+    "Terawattstunden",
 ]
 
 QUALIFIERS: list[str] = [
