@@ -153,6 +153,7 @@ def test_listed_values_take_the_unit_after_them_and_zero_groups_are_no_figures()
         "bzw": "Die Institute erwarten ein Wachstum von 1,6 beziehungsweise 1,5 Prozent.",
         "statt": "Das BIP legte um 0,5 statt 0,4 Prozent zu.",
         "grouped": "Der Dow rutschte unter 25 000 Punkte.",
+        "zuvor": "Die Bank nennt einen fairen Wert von 64 nach zuvor 59 Euro.",
     }
     rows = extract_texts(bodies, datetime.date(2025, 10, 1)).figures
     found = {
@@ -163,6 +164,8 @@ def test_listed_values_take_the_unit_after_them_and_zero_groups_are_no_figures()
         ("bzw", "1,5 Prozent", 1.5, "percent"),
         ("statt", "0,5", 0.5, "percent"),
         ("statt", "0,4 Prozent", 0.4, "percent"),
+        ("zuvor", "64", 64.0, "EUR"),
+        ("zuvor", "59 Euro", 59.0, "EUR"),
     }
     for row in rows.iter_rows(named=True):
         assert bodies[row["article_id"]][row["char_start"] : row["char_end"]] == row["surface"]

@@ -438,11 +438,13 @@ _PREVIOUS_VALUE = (
 )
 
 
-# "ein Realwachstum von 1,6 beziehungsweise 1,5 Prozent", "um 0,5 statt 0,4 Prozent": the
-# number before "bzw."/"statt" is a figure of the unit written after the second one.
+# "ein Realwachstum von 1,6 beziehungsweise 1,5 Prozent", "um 0,5 statt 0,4 Prozent", "einen
+# fairen Wert von 80 nach zuvor 73 Euro": the number before "bzw."/"statt"/"nach zuvor" is a
+# figure of the unit written after the second one.
 _LISTED_VALUE = (
     r"(?:^|[^\d.,])(\d[\d.]*(?:,\d+)?)"
-    r"(\s+(?:beziehungsweise|bzw\.|statt|anstatt)\s+(?:rund |knapp |gut |etwa )?)$"
+    r"(\s+(?:beziehungsweise|bzw\.|statt|anstatt|nach (?:zuvor|bisher|vorher))\s+"
+    r"(?:rund |knapp |gut |etwa )?)$"
 )
 
 
