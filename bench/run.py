@@ -171,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         corpus = args.out / f"corpus-{size}-{args.format}"
         if not corpus.exists():
             t = time.perf_counter()
-            write_corpus(corpus / "base", size, 0, args.format)
+            # Written aside and renamed: a generation cut short must not pass for a corpus.
+            partial = corpus.with_name(corpus.name + ".partial")
+            subprocess.run(["rm", "-rf", str(partial)], check=True)
+            write_corpus(partial / "base", size, 0, args.format)
+            partial.rename(corpus)
             print(f"generated {size} articles in {time.perf_counter() - t:.1f} s", flush=True)
         warehouse = args.out / f"wh-{size}"
         # A rebuild reads the base corpus only: drop increments an earlier bench left.
