@@ -70,6 +70,23 @@ def test_a_broker_is_never_the_subject_of_the_rated_company_figures() -> None:
     assert figures.select("metric_type", "company_id").rows() == [("price_target", "basf")]
 
 
+def test_a_rating_agency_is_the_analyst_in_the_whole_article() -> None:
+    # Team-written: the agency acts once with analyst words, then is named again with a
+    # figure of the bank it rated; the bank, not the agency, is the figure's subject.
+    body = (
+        "Die Ratingagentur Moody's hat die Erste Group herabgestuft. "
+        "Moody's zufolge hatte die Bank im Quartal 300 Millionen Euro Gewinn."
+    )
+    figures = extract_texts({"m": body}, datetime.date(2025, 11, 25)).figures
+    assert figures.select("value", "company_id").rows() == [(3e8, "erste_group")]
+
+
+def test_a_rating_agency_named_without_analyst_words_stays_a_company() -> None:
+    body = "Moody's steigerte den Umsatz im Quartal auf 1,8 Milliarden Dollar."
+    figures = extract_texts({"m": body}, datetime.date(2025, 11, 25)).figures
+    assert figures.select("value", "company_id").rows() == [(1.8e9, "moody_s")]
+
+
 def test_every_rating_word_normalises_to_buy_hold_or_sell() -> None:
     assert set(vocabulary().normalised.values()) == {"buy", "hold", "sell"}
 

@@ -38,7 +38,8 @@ class Vocabulary:
     normalised: dict[str, str]  # rating word (lower case) -> buy | hold | sell
     actions: dict[str, str]  # action -> regex on the lower-cased sentence
     analyst_words: str
-    brokers: dict[str, str]  # alias (lower case) -> broker name
+    brokers: dict[str, str]  # alias (lower case) -> broker name (rating agencies included)
+    agencies: frozenset[str]  # the aliases (lower case) of rating agencies
     broker_pattern: str  # (?i) any broker alias as a word
     quoted: str  # any rating word in quotes
 
@@ -55,12 +56,17 @@ def vocabulary(path: Path = RATINGS_FILE) -> Vocabulary:
     actions = {a: data["actions"][a].replace("{rating}", quoted) for a in ACTIONS}
     for pattern in actions.values():
         re.compile(pattern)  # a bad pattern fails here, naming nothing worse than the file
+    agencies = {
+        alias.lower(): b["name"]
+        for b in data.get("rating_agencies", [])
+        for alias in [b["name"], *b["aliases"]]
+    }
     brokers = {
         alias.lower(): b["name"] for b in data["brokers"] for alias in [b["name"], *b["aliases"]]
-    }
+    } | agencies
     analyst = data["analyst_words"].replace("{rating}", quoted)
     pattern = rf"(?i)\b(?:{alternation(sorted(brokers, key=len, reverse=True))})\b"
-    return Vocabulary(normalised, actions, analyst, brokers, pattern, quoted)
+    return Vocabulary(normalised, actions, analyst, brokers, frozenset(agencies), pattern, quoted)
 
 
 def flag_analysts(mentions: pl.DataFrame, sentences: pl.LazyFrame) -> pl.DataFrame:
@@ -73,13 +79,18 @@ def flag_analysts(mentions: pl.DataFrame, sentences: pl.LazyFrame) -> pl.DataFra
         .select("article_id", "sentence_idx", pl.lit(True).alias("_analyst_sentence"))
         .collect(engine="in-memory")
     )
+    alias = pl.col("alias").str.to_lowercase()
+    in_analyst_sentence = pl.col("_analyst_sentence").fill_null(False)
+    # A rating agency that acts as one anywhere in the article is the analyst everywhere in it.
+    agency = (
+        (in_analyst_sentence & alias.is_in(list(voc.agencies)))
+        .any()
+        .over("article_id", "company_id")
+    )
     return (
         mentions.join(analyst_sentences, on=["article_id", "sentence_idx"], how="left")
         .with_columns(
-            (
-                pl.col("_analyst_sentence").fill_null(False)
-                & pl.col("alias").str.to_lowercase().is_in(list(voc.brokers))
-            ).alias("analyst")
+            ((in_analyst_sentence & alias.is_in(list(voc.brokers))) | agency).alias("analyst")
         )
         .drop("_analyst_sentence")
     )
