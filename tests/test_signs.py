@@ -59,6 +59,11 @@ CASES = [
     ("Die Kosten sollen um 40 Millionen Euro gesenkt werden.", "40 Millionen Euro", -40e6),
     ("Der Umsatz lag mit 12,5 Milliarden Euro unter dem Konsens.", "12,5 Milliarden Euro", 12.5e9),
     ("Der Händler wies ein negatives Eigenkapital von 12 Millionen Euro aus.", "12 Millionen Euro", -12e6),
+    # Swiss spelling (ss for ß), a verb-final "nachgab", and a comparative that belongs to a
+    # later verb, not to the figure.
+    ("Die Aktien der Beispiel AG büssten 4 Prozent ein.", "4 Prozent", -4.0),
+    ("Der Index Nasdaq 100 schloss, nachdem er um 0,2 Prozent auf 6900 Punkte nachgab.", "0,2 Prozent", -0.2),
+    ("Fast eine Million Menschen im Land wollten weniger arbeiten.", "Fast eine Million Menschen", 1e6),
 ]  # fmt: skip
 
 

@@ -47,5 +47,28 @@ def asciify_pattern(pattern: str) -> str:
 
     Character classes keep working because the mapping is applied inside them too
     (`[a-zäöüß]` becomes `[a-zaous]`, which accepts what the shadow shows for ä, ö, ü, ß).
+    Outside a character class, "ß" also accepts the Swiss spelling "ss" ("büßten" matches
+    "büssten", which cash.ch and the NZZ write): the text's "ß" is "s" in the shadow, its
+    "ss" stays "ss", so the pattern's "ß" becomes "ss?".
     """
-    return "".join(_PAIRS.get(ch, ch) for ch in pattern)
+    out: list[str] = []
+    in_class = escaped = False
+    for ch in pattern:
+        if escaped:
+            out.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        out.append("ss?" if ch == "ß" and not in_class else _PAIRS.get(ch, ch))
+    return "".join(out)
+
+
+def asciify_literal(text: str) -> str:
+    """A literal string as the shadow shows it (ß -> s): for lookups and literal anchors,
+    where a pattern's "ss?" would be read as three characters."""
+    return "".join(_PAIRS.get(ch, ch) for ch in text)

@@ -94,7 +94,7 @@ def clause_after() -> pl.Expr:
 # im Minus", "um 12 Prozent ein" after "brach"). Only the first 45 characters count ("um 10,4 Prozent auf 1,96 Milliarden Euro gesunken").
 # Verb-final clauses put the finite verb there too ("während der Index 13 % einbüßte"), and a
 # comparative may be inflected ("0,18 Prozent niedrigere Wirtschaftsleistung").
-_FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|einbüßte|einbüßten|eingebrochen|einbrach|einbrachen|einbräche|gesunken|gefallen|gesenkt|gekürzt|reduziert|reduzieren|verringert|verringern|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger\w*|geringer\w*|im minus|ins minus|minus|unter (?:de[mnr]|vorjahr\w*|erwartung\w*)|tiefer|leichter|schwächer\w*)\b"
+_FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|einbüßte|einbüßten|eingebrochen|einbrach|einbrachen|einbräche|nachgab|nachgaben|nachgegeben|abgab|abgaben|abgegeben|abgestürzt|abstürzte|abrutschte|abgerutscht|gesunken|gefallen|gesenkt|gekürzt|reduziert|reduzieren|verringert|verringern|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger\w*|geringer\w*|im minus|ins minus|minus|unter (?:de[mnr]|vorjahr\w*|erwartung\w*)|tiefer|leichter|schwächer\w*)\b"
 _RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus|fester|freundlicher)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
 # closing the clause.
@@ -146,7 +146,9 @@ def signed_change() -> pl.Expr:
     # ("Die Zahl sank um 16.000 auf 199.000", "dürfte um 480 Millionen Euro schwächer
     # ausfallen") or a comparative after it ("574 Punkte weniger"); otherwise it is a level.
     by = before.str.contains(asciify_pattern(rf"\bum{_QUALIFIED}\s*$"))
-    less = first_after.str.contains(asciify_pattern(_LESS_AFTER)).fill_null(False)
+    # The comparative follows the figure itself, at most one word between: "574 Punkte
+    # weniger", not "eine Million Menschen in Österreich wollten weniger arbeiten".
+    less = near_after.str.contains(asciify_pattern(_LESS_AFTER))
     # A sign written before the number decides, for every kind: "Brenntag (-8,22 Prozent
     # auf 71,44 EUR)", "Wirecard -71,3%", "(+ 1,71 Prozent)", "ein Eigenkapital von -36 Mio",
     # and so does "negativ": "ein negatives Eigenkapital in Höhe von 36,4 Millionen".
@@ -164,7 +166,7 @@ def signed_change() -> pl.Expr:
 
 
 # ("unter dem Konsens" after an amount says where a level stands, not that it moved.)
-_LESS_AFTER = r"^(?:weniger|niedriger\w*|geringer\w*|schwächer\w*|tiefer)$"
+_LESS_AFTER = r"^\s*(?:[\w-]+\s+)?(?:weniger|niedriger\w*|geringer\w*|schwächer\w*|tiefer)\b"
 _NEGATIVE_BEFORE = r"\bnegative[nmrs]?(?:\s+\S+){1,5}\s*$"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from finnews.asciify import asciify_pattern
+from finnews.asciify import asciify_literal, asciify_pattern
 from finnews.lexicon import MONTHS, alternation
 
 _MONTH_NAMES = [m for m in MONTHS if not m.endswith(".")]
@@ -40,7 +40,7 @@ _PERIOD_YEAR = asciify_pattern(
 _FISCAL = asciify_pattern(r"geschäftsquartal|geschäftsjahr|fiskal")
 
 _ORDINALS = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4}
-_MONTH_TO_QUARTER = {asciify_pattern(m): (n - 1) // 3 + 1 for m, n in MONTHS.items()}
+_MONTH_TO_QUARTER = {asciify_literal(m): (n - 1) // 3 + 1 for m, n in MONTHS.items()}
 
 
 def period() -> pl.Expr:

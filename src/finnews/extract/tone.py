@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from finnews.asciify import asciify_pattern
+from finnews.asciify import asciify_literal
 
 LEXICON = Path(__file__).resolve().parents[1] / "data" / "tone_lexicon.csv"
 
@@ -26,7 +26,7 @@ def load_lexicon(path: Path = LEXICON) -> tuple[str, tuple[str, ...]]:
     if bad.height:
         raise ValueError(f"{path}: polarity must be positive or negative: {bad.rows()[:3]}")
     stems = lexicon.with_columns(
-        pl.col("stem").str.to_lowercase().map_elements(asciify_pattern, return_dtype=pl.String)
+        pl.col("stem").str.to_lowercase().map_elements(asciify_literal, return_dtype=pl.String)
     ).sort(pl.col("stem").str.len_chars(), descending=True)
     alternation = "|".join(stems["stem"].str.escape_regex())
     negative = tuple(stems.filter(pl.col("polarity") == "negative")["stem"])

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from finnews.asciify import asciify_pattern
+from finnews.asciify import asciify_literal, asciify_pattern
 from finnews.lexicon import alternation
 from finnews.rules.anchors import best_cover
 
@@ -261,7 +261,17 @@ def _anchors(
         return tuple(derived)
     if not given:
         raise RuleError(f"{where}: a pattern rule needs literal anchors (or anchors: auto)")
-    return tuple(asciify_pattern(a.lower()) for a in given)
+    return tuple(_shadow_anchor(a.lower()) for a in given)
+
+
+def _shadow_anchor(word: str) -> str:
+    """A literal every spelling of `word` contains in the shadow. A pattern's "ß" reads
+    "ss?" (the Swiss "ss" too), so an anchor cannot span it: "bußgeld" anchors on "geld",
+    "schließ" on "schlies" (the first s is always there)."""
+    if "ß" not in word:
+        return asciify_literal(word)
+    first, *rest = asciify_literal(word.replace("ß", "\0")).split("\0")
+    return max([first + "s", *rest], key=len)
 
 
 def _event_rules(
