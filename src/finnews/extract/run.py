@@ -84,7 +84,7 @@ _GROUP_SUBJECT = asciify_pattern(
 # "Der Dax schloss 0,4 Prozent tiefer bei 25.061 Punkten": an index's figures (and a
 # commodity's) are no company's.
 _INDEX_SUBJECT = asciify_pattern(
-    rf"\b(?:{alternation(INDEX_NAMES)}|nebenwerteindex|dow\b|stoxx|csi 300|msci"
+    rf"\b(?:{alternation(INDEX_NAMES)}|index|nebenwerteindex|dow\b|stoxx|csi 300|msci"
     # and a commodity's: "fiel der Preis für ein Barrel der Nordseesorte Brent".
     rf"|{alternation(COMMODITY_WORDS)})\b"
 )
