@@ -27,6 +27,8 @@ OTHERS = {
     "wall_street": "Der Nasdaq 100 gewann 1,3 Prozent auf 25.862 Punkte. Am Ölmarkt fiel der "
     "Preis für ein Barrel der Nordseesorte Brent um 1,1 Prozent auf 63,80 Dollar.",
     "oil": "Die Siemens-Aktie stieg um 1 Prozent. Der Ölpreis stieg um 2 Prozent.",
+    "conversion": "Der Gewinn von Samsung betrug 8,31 Billionen Won (rund 6,74 Milliarden Euro), "
+    "der Umsatz 59 Billionen Won.",
     "zurich": "Die Aktie von Roche fiel um 2 Prozent. Der SMI schloss 0,3 Prozent tiefer. "
     "Seit Jahresbeginn stieg der Index um 4,1 Prozent.",
     "hk": "Besonders deutlich gaben Alibaba mit 3,1 Prozent und Tencent mit 2,2 Prozent nach. "
@@ -96,6 +98,14 @@ def test_index_moves_and_commodity_prices_belong_to_no_company(figures: pl.DataF
         ],
         key=str,
     )  # ("ein Barrel" is no count of one.)
+
+
+def test_a_converted_amount_in_brackets_states_the_same_measure(figures: pl.DataFrame) -> None:
+    assert [(r[0], r[3], r[4]) for r in _rows(figures, "conversion")] == [
+        ("59 Billionen Won", "revenue", "samsung"),
+        ("8,31 Billionen Won", "profit", "samsung"),
+        ("rund 6,74 Milliarden Euro", "profit", "samsung"),
+    ]
 
 
 def test_swiss_and_generic_index_moves_belong_to_no_company(figures: pl.DataFrame) -> None:

@@ -503,6 +503,34 @@ def _economy_growth() -> list[pl.Expr]:
     ]
 
 
+# "8,31 Billionen Won (6,74 Milliarden Euro)": a converted amount in brackets right after
+# the amount it converts.
+_CONVERSION_GAP = r"^\s*\(\s*(?:(?:rund|etwa|knapp|gut|ca\.|umgerechnet|umgerechnet rund)\s+)?$"
+
+
+def _conversions_as_converted() -> list[pl.Expr]:
+    """A converted amount states the same measure as the amount before it: its metric,
+    measure, rule and subject."""
+    keys = ["article_id", "sentence_idx"]
+    prev = {c: pl.col(c).shift(1).over(keys, order_by="char_start") for c in
+            ("kind", "currency", "char_end", "metric_type", "metric_measure", "metric_rule_id",
+             "company_id")}  # fmt: skip
+    gap = pl.col("text").str.slice(
+        prev["char_end"] - pl.col("sent_start"),
+        (pl.col("char_start") - prev["char_end"]).clip(lower_bound=0),  # overlapping spans
+    )
+    converted = (
+        (pl.col("kind") == "amount")
+        & (prev["kind"] == "amount")
+        & (prev["currency"] != pl.col("currency"))
+        & gap.str.contains(_CONVERSION_GAP).fill_null(False)
+    )
+    return [
+        pl.when(converted).then(prev[c]).otherwise(c).alias(c)
+        for c in ("metric_type", "metric_measure", "metric_rule_id", "company_id")
+    ]
+
+
 def _figures(
     ctx: pl.LazyFrame, mentions: pl.DataFrame, entities: pl.DataFrame, main: pl.LazyFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -552,6 +580,7 @@ def _figures(
             organisations,
         )
         .with_columns(_economy_growth())
+        .with_columns(_conversions_as_converted())
         .select(
             "figure_id",
             "article_id",
