@@ -37,6 +37,13 @@ def only_figure(text: str) -> dict:
         ("Die Tochter ist 1.250,5 Millionen Euro wert.", 1250.5e6, "EUR"),
         ("Der Kurs fiel um 5 %.", 5.0, "percent"),
         ("Anteile für 80 HK-Dollar.", 80.0, "HKD"),
+        # Swiss thousands apostrophes, scales without the dot or as "Mill.", sub-units.
+        ("Der Index schloss bei 12'374,10 Punkten.", 12374.1, "index_points"),
+        ("Der Gewinn lag bei 200’000 Franken.", 200000.0, "CHF"),
+        ("Die Buße betrug 753 Mill. Euro.", 753e6, "EUR"),
+        ("Der Konzern nimmt 30 Mrd Euro auf.", 30e9, "EUR"),
+        ("Die Dividende steigt auf 68 Cent je Aktie.", 0.68, "EUR"),
+        ("Die Aktie schloss bei 95 Rappen.", 0.95, "CHF"),
     ],
 )
 def test_amounts_percentages_and_scales(text: str, value: float, unit: str) -> None:

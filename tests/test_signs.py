@@ -64,6 +64,10 @@ CASES = [
     ("Die Aktien der Beispiel AG büssten 4 Prozent ein.", "4 Prozent", -4.0),
     ("Der Index Nasdaq 100 schloss, nachdem er um 0,2 Prozent auf 6900 Punkte nachgab.", "0,2 Prozent", -0.2),
     ("Fast eine Million Menschen im Land wollten weniger arbeiten.", "Fast eine Million Menschen", 1e6),
+    ("Gegen Mittag verlieren die Papiere der Beispiel AG 0,9 Prozent auf 63,90 Franken.", "0,9 Prozent", -0.9),
+    ("Auch die Aktien der Beispiel AG büßen 4,5 Prozent ein.", "4,5 Prozent", -4.5),
+    ("Im Jahresvergleich waren Reisen um 1,6 Prozent billiger, während Mieten um 2 Prozent stiegen.", "1,6 Prozent", -1.6),
+    ("Sie kosteten, während die Preise für Telefone um 8,3 Prozent sanken, etwas mehr.", "8,3 Prozent", -8.3),
 ]  # fmt: skip
 
 

@@ -13,8 +13,9 @@ NUMBER_WORDS: dict[str, float] = {
 # Scale words: German "Billion" is 10^12 (the US "trillion").
 SCALES: dict[str, float] = {
     "tausend": 1e3, "tsd.": 1e3,
-    "million": 1e6, "millionen": 1e6, "mio.": 1e6,
-    "milliarde": 1e9, "milliarden": 1e9, "mrd.": 1e9,
+    # Agency and Swiss copy abbreviate without the dot ("30 Mrd Euro") or as "Mill.".
+    "million": 1e6, "millionen": 1e6, "mio.": 1e6, "mio": 1e6, "mill.": 1e6,
+    "milliarde": 1e9, "milliarden": 1e9, "mrd.": 1e9, "mrd": 1e9,
     "billion": 1e12, "billionen": 1e12, "bio.": 1e12,
 }  # fmt: skip
 
@@ -26,6 +27,12 @@ CURRENCIES: dict[str, str] = {
     "taiwan-dollar": "TWD", "won": "KRW", "krw": "KRW", "yen": "JPY", "jpy": "JPY",
     "schweizer franken": "CHF", "franken": "CHF", "chf": "CHF", "britische pfund": "GBP",
     "pfund sterling": "GBP", "pfund": "GBP", "gbp": "GBP",
+    # Sub-units (SUBUNITS gives the factor): "68 Cent je Aktie" is 0.68 euros.
+    "cent": "EUR", "eurocent": "EUR", "us-cent": "USD", "rappen": "CHF", "pence": "GBP",
+}  # fmt: skip
+
+SUBUNITS: dict[str, float] = {
+    "cent": 0.01, "eurocent": 0.01, "us-cent": 0.01, "rappen": 0.01, "pence": 0.01,
 }  # fmt: skip
 
 PERCENT_UNITS: dict[str, str] = {

@@ -12,13 +12,19 @@ from finnews.lexicon import (
     PERCENT_UNITS,
     QUALIFIERS,
     SCALES,
+    SUBUNITS,
     alternation,
 )
 
 # "20.000" and "1.250,5" (thousands dots, decimal comma) before plain "134,60" / "7".
 # Thousands grouped by dots ("20.000"), or by spaces when decimals follow ("15 913,82
 # Punkten": a space alone is too often two numbers side by side).
-DIGITS = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+# Swiss copy groups thousands with an apostrophe ("12'374,10", "200'000"); the shadow shows
+# the typographic one as "'" too.
+DIGITS = (
+    r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+    r"|\d{1,3}(?:['’]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+)
 NUMBER = rf"(?P<number>{DIGITS}|\b(?i:{alternation(NUMBER_WORDS)})\b)"
 QUALIFIER = rf"(?:(?P<qualifier>(?i:{alternation(QUALIFIERS)}))\s+)?"
 # A hyphen right after the scale makes it part of a compound ("einer Milliarden-Fusion"):
@@ -27,7 +33,8 @@ QUALIFIER = rf"(?:(?P<qualifier>(?i:{alternation(QUALIFIERS)}))\s+)?"
 _WORD_SCALES = [s for s in SCALES if s[-1].isalpha()]
 _DOT_SCALES = [s for s in SCALES if not s[-1].isalpha()]
 SCALE = (
-    rf"(?:\s+(?P<scale>(?i:{alternation(_WORD_SCALES)})\b|(?i:{alternation(_DOT_SCALES)}))"
+    # The dotted forms first: "Mio. Euro" must not be read as "Mio" and a stray dot.
+    rf"(?:\s+(?P<scale>(?i:{alternation(_DOT_SCALES)})|(?i:{alternation(_WORD_SCALES)})\b)"
     r"(?P<compound>-)?)?"
 )
 _WORD_UNITS = [u for u in [*CURRENCIES, *PERCENT_UNITS] if u[-1].isalpha()]
@@ -58,7 +65,7 @@ RSI = (
 
 def _mantissa_and_decimals(col: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """'1.250,5' -> (12505, 1): integer digits and how many of them are decimals."""
-    digits = col.str.replace_all(r"[.\s\u00a0\u202f]", "")
+    digits = col.str.replace_all(r"[.'’\s\u00a0\u202f]", "")
     mantissa = digits.str.replace(",", "", literal=True).cast(pl.Float64, strict=False)
     decimals = digits.str.extract(r",(\d+)$", 1).str.len_chars().fill_null(0)
     return mantissa, decimals
@@ -108,7 +115,8 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     percent_kind = unit_lc.replace_strict(PERCENT_UNITS, default=None, return_dtype=pl.String)
     scale = scale_factor(pl.col("scale"))
     fraction = unit_lc.replace_strict(FRACTIONS, default=None, return_dtype=pl.Float64)
-    grouped = pl.col("number").str.contains(r"^\d{1,3}[.\s\u00a0\u202f]\d{3}")
+    subunit = unit_lc.replace_strict(SUBUNITS, default=None, return_dtype=pl.Float64)
+    grouped = pl.col("number").str.contains(r"^\d{1,3}[.'’\s\u00a0\u202f]\d{3}")
     digits = pl.col("number").str.contains(r"^\d")
     any_noun = pl.when(grouped | scale.is_not_null() & digits).then(pl.col("any_noun"))
     kind = (
@@ -138,6 +146,8 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
             .alias("surface"),
             pl.when(fraction.is_not_null())
             .then((german_number(pl.col("number")) * fraction).round(1))
+            .when(subunit.is_not_null())
+            .then((german_number(pl.col("number"), scale) * subunit).round(6))
             .otherwise(german_number(pl.col("number"), scale))
             .alias("value"),
             scale.alias("scale_factor"),
