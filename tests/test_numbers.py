@@ -89,7 +89,10 @@ def test_qualifiers_are_kept_lower_case(text: str, qualifier: str) -> None:
 
 
 def test_bare_numbers_years_and_ordinals_are_not_figures() -> None:
-    assert figures_of("Im Jahr 2026 am 19. Februar kamen 3 Gäste.") == []
+    # The year and the ordinal are no figures; what a number counts is ("3 Gäste").
+    found = figures_of("Im Jahr 2026 am 19. Februar kamen 3 Gäste, vor drei Jahren keine.")
+    assert [(f["surface"], f["kind"]) for f in found] == [("3 Gäste", "count")]
+    assert figures_of("Seit 2019 Chef, rechnet er in 12 Monaten mit Gewinnen.") == []
 
 
 def test_number_word_before_hyphenated_scale_is_not_a_figure() -> None:

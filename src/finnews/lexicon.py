@@ -174,3 +174,12 @@ def alternation(words: list[str] | dict[str, object]) -> str:
     import re
 
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+# Units of time: a number before one is a duration or an age, no count ("seit drei Jahren").
+TIME_NOUNS: list[str] = [
+    "Jahr", "Jahre", "Jahren", "Jahres", "Monat", "Monate", "Monaten", "Monats", "Woche",
+    "Wochen", "Tag", "Tage", "Tagen", "Tages", "Stunde", "Stunden", "Minute", "Minuten",
+    "Sekunde", "Sekunden", "Jahrzehnt", "Jahrzehnte", "Jahrzehnten", "Quartal", "Quartale",
+    "Quartalen", "Mal", "Male", "Uhr", "Grad", "Jahrhundert", "Jahrhunderte", "Jahrhunderts",
+    "Geschäftsjahr", "Geschäftsjahre", "Halbjahr", "Halbjahre",
+]  # fmt: skip

@@ -13,6 +13,7 @@ from finnews.lexicon import (
     QUALIFIERS,
     SCALES,
     SUBUNITS,
+    TIME_NOUNS,
     alternation,
 )
 
@@ -118,7 +119,17 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     subunit = unit_lc.replace_strict(SUBUNITS, default=None, return_dtype=pl.Float64)
     grouped = pl.col("number").str.contains(r"^\d{1,3}[.'’\s\u00a0\u202f]\d{3}")
     digits = pl.col("number").str.contains(r"^\d")
-    any_noun = pl.when(grouped | scale.is_not_null() & digits).then(pl.col("any_noun"))
+    # A number before a capitalised noun counts it ("130 Gläubiger", "drei Banken"), unless
+    # the number is a year or the noun a unit of time ("drei Jahre", "2026 Gewinne").
+    year = pl.col("number").str.contains(r"^(?:19|20)\d\d$") | pl.col(
+        "number"
+    ).str.to_lowercase().is_in(
+        ["ein", "eine", "einen", "einem", "einer"]  # an article: "Ein Aufschlag von ..."
+    )
+    time_noun = pl.col("any_noun").str.contains(rf"^(?:{alternation(TIME_NOUNS)})$")
+    any_noun = pl.when(grouped | scale.is_not_null() & digits | ~year & ~time_noun).then(
+        pl.col("any_noun")
+    )
     kind = (
         pl.when(currency.is_not_null())
         .then(pl.lit("amount"))
@@ -132,6 +143,7 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
         .when(
             grouped & pl.col("any_noun").is_not_null()
             | scale.is_not_null() & (digits | pl.col("compound").is_null())
+            | any_noun.is_not_null()
         )
         .then(pl.lit("count"))
     )

@@ -323,7 +323,9 @@ def _not_a_figure() -> pl.Expr:
     change = before.str.contains(asciify_pattern(rf"\bum{_QUALIFIED}\s*$")) | after.str.contains(
         asciify_pattern(rf"^\s*an wert|{_FALL_AFTER}|{_RISE_AFTER}")
     )
-    return year | some | rsi | article | leading_zero | fraction & ~change
+    # "1&1 Drillisch": a digit inside a name.
+    in_name = before.str.contains(r"&\s*$")
+    return year | some | rsi | article | leading_zero | in_name | fraction & ~change
 
 
 # A bare "rund 300 Millionen" or "36,4 Millionen" (a scale, no unit, nothing counted) in an

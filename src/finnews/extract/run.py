@@ -81,6 +81,11 @@ _GROUP_SUBJECT = asciify_pattern(
     r"\b(?:[a-z]+-)?(?:konzerne|unternehmen|firmen|rivalen|wettbewerber|konkurrenten)\b"
     r"(?: haben| investierten| steckten| gaben| wollen)|\bdie branche\b"
 )
+_COMPANIES_COUNTED = (
+    r"(?:konzerne|konzernen|unternehmen|firmen|banken|geldhäuser|geldhäusern|institute|"
+    r"instituten|hersteller|herstellern|autobauer|autobauern|konkurrenten|wettbewerber|"
+    r"wettbewerbern|mitglieder|mitgliedern|werte|werten)$"
+)
 # "Der Dax schloss 0,4 Prozent tiefer bei 25.061 Punkten": an index's figures (and a
 # commodity's) are no company's.
 _INDEX_SUBJECT = asciify_pattern(
@@ -194,6 +199,11 @@ def _subject_company(
     other_org = _organisation_before(figures, organisations)
     # "Die US-Konzerne haben 364 Milliarden Dollar ...": a group, not the article's company.
     about_a_group = pl.col("ctx").fill_null("").str.contains(_GROUP_SUBJECT)
+    # "die drei Banken Crédit Agricole, HSBC und JPMorgan", "18 der 40 Dax-Konzerne": a count
+    # of companies (or of index members) is no single company's figure.
+    counts_companies = (pl.col("kind") == "count") & pl.col("count_noun").fill_null(
+        ""
+    ).str.to_lowercase().str.contains(_COMPANIES_COUNTED)
     about_a_market = pl.col("ctx").fill_null("").str.contains(_MARKET_SIZE)
     # An index's figure ("Der Dax schloss 0,4 Prozent tiefer"), not the article's company.
     # ("Die Aktie zählte ... zu den größten Gewinnern im Dax", "... schwächer als der Nasdaq
@@ -220,6 +230,7 @@ def _subject_company(
                 pl.col("named_before").is_null()
                 & (about_a_group | about_an_index | pl.col("other_org"))
                 | about_a_market
+                | counts_companies
                 # Retail sales, a purchasing managers' index, an index level, the oil price:
                 # the economy's or the market's figures, no company's.
                 | (pl.col("metric_type") == "macro_indicator")
