@@ -175,6 +175,7 @@ def alternation(words: list[str] | dict[str, object]) -> str:
 
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
+
 # Units of time: a number before one is a duration or an age, no count ("seit drei Jahren").
 TIME_NOUNS: list[str] = [
     "Jahr", "Jahre", "Jahren", "Jahres", "Monat", "Monate", "Monaten", "Monats", "Woche",
