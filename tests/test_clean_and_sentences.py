@@ -12,7 +12,7 @@ from finnews.extract.sentences import split_sentences
 
 ARTICLE = """Veröffentlicht am 03.03.2026
 Infineon-Aktie: Neue Fabrik in Dresden
-Infineon eröffnet am 3. März ein neues Werk. Die Kosten liegen bei 5 Mrd. Euro.
+Infineon eröffnet am 3. März ein neues Werk. Die Kosten liegen bei 5 Mrd. Euro, 300 Mill. für Anlagen.
 
 Anzeige
 
@@ -73,7 +73,7 @@ def test_sentences_respect_ordinals_abbreviations_and_domains() -> None:
     assert texts == [
         "Infineon-Aktie: Neue Fabrik in Dresden",
         "Infineon eröffnet am 3. März ein neues Werk.",
-        "Die Kosten liegen bei 5 Mrd. Euro.",
+        "Die Kosten liegen bei 5 Mrd. Euro, 300 Mill. für Anlagen.",
         "Der Auftrag von JD.com umfasst 20.000 Chips, z. B. für Ladesäulen.",
         "Wer profitiert?",
     ]

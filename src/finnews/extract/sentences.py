@@ -11,7 +11,7 @@ from finnews.spans import find_spans
 _MONTH_WORDS = alternation([m for m in MONTHS if not m.endswith(".")])
 # A dot that does not end a sentence: abbreviations, "20.000", "19. Februar", "18. oder".
 _ABBREV = (
-    r"\b(?:Mrd|Mio|Bio|Tsd|ca|Nr|Dr|Prof|Inc|Corp|Co|Ltd|bzw|vgl|evtl|ggf|usw|etc|inkl|"
+    r"\b(?:Mrd|Mio|Mill|Bio|Tsd|ca|Nr|Dr|Prof|Inc|Corp|Co|Ltd|bzw|vgl|evtl|ggf|usw|etc|inkl|"
     r"zzgl|St|Abs|Bros|Jan|Feb|Apr|Aug|Sept|Okt|Nov|Dez|z\.\s?B|u\.\s?a|d\.\s?h|o\.\s?ä)\."
 )
 _DIGIT_DOT = rf"\d\.(?:\d|\s+(?:[a-zäöüß]|(?i:{_MONTH_WORDS})|Quartal|Geschäftsquartal))"
