@@ -81,6 +81,17 @@ def test_negated_and_holding_sentences_are_no_events(extraction: Extraction) -> 
     assert ("stake_purchase", "openai") in _events(extraction, "chips")
 
 
+def test_an_event_without_a_company_named_is_the_previous_sentences() -> None:
+    # Team-written: two companies, the second cuts jobs in a sentence that names none.
+    body = (
+        "Siemens meldete am Montag einen Rekordgewinn. "
+        "Die Commerzbank muss erneut sparen. Um die Kosten zu senken, sollen 900 "
+        "Arbeitsplätze abgebaut werden."
+    )
+    events = extract_texts({"p": body}, datetime.date(2025, 10, 1)).events
+    assert ("job_cuts", "commerzbank") in set(events.select("event_type", "company_id").rows())
+
+
 def test_group_events_belong_to_no_company(extraction: Extraction) -> None:
     assert _events(extraction, "group") == {("investment", None)}
     assert ("product_launch", "mercedes_benz") in _events(extraction, "cars")
@@ -359,7 +370,7 @@ def test_metric_rules_the_issue_names() -> None:
     ]
 
 
-def test_a_grouped_number_counts_any_noun_a_small_one_does_not() -> None:
+def test_a_number_counts_the_noun_after_it_unless_a_year_or_a_time() -> None:
     body = (
         "E.ON hat mehr als 250.000 neue Anlagen ans Netz angeschlossen. "
         "Apollo Go hat 17 Millionen Fahrten absolviert. "

@@ -24,7 +24,7 @@ FIGURE_EVENTS: dict[str, str] = {
 # The columns each actor source of the rule files reads (events.py `detect_events`).
 _ACTOR_COLUMNS = {
     "named_first": "actor", "figure_subject": "figure_company_id",
-    "article_main": "main_company_id",
+    "article_main": "main_company_id", "previous_named": "previous_actor",
 }  # fmt: skip
 # Sentences about a group ("Chinas Tech-Riesen investieren in KI") without a company named
 # in them: the event belongs to no single company, not to the article's main one.
@@ -174,6 +174,17 @@ def detect_events(
         flagged.join(first_date, on=key, how="left")
         .join(previous_date, on=key, how="left")
         .join(companies, on=key, how="left")
+        # The company acting in the sentence before: "ING muss Staatshilfe nehmen. Um ...
+        # sollen 7.000 Arbeitsplätze abgebaut werden."
+        .join(
+            companies.select(
+                "article_id",
+                (pl.col("sentence_idx") + 1).alias("sentence_idx"),
+                pl.col("actor").alias("previous_actor"),
+            ),
+            on=key,
+            how="left",
+        )
         .join(first_amount, on=key, how="left")
         .join(evidenced, on=[*key, "event_type"], how="left")
         .join(main_company, on="article_id", how="left")

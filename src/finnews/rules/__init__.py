@@ -86,7 +86,7 @@ class MetricRule:
 # Who an event is about, tried in order until one is known: the first company named in the
 # sentence (not after "mit", which names a partner), the subject of the figure that
 # evidences it, the article's main company.
-ACTOR_SOURCES = ("named_first", "figure_subject", "article_main")
+ACTOR_SOURCES = ("named_first", "figure_subject", "previous_named", "article_main")
 COUNTERPART_SOURCES = ("other_named",)
 STATUS_KINDS = ("by_date",)
 
