@@ -106,6 +106,27 @@ def test_number_word_with_a_scale_is_a_figure() -> None:
     assert (found["surface"], found["value"]) == ("fast drei Milliarden", 3e9)
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit"),
+    [
+        ("Die Notenbank zieht den 500-Euro-Schein ein.", "500-Euro", 500.0, "EUR"),
+        ("Der Index fiel unter die 13.000-Punkte-Marke.", "13.000-Punkte", 13000.0, "index_points"),
+        (
+            "Seit der 10-Milliarden-Dollar-Emission war keine größer.",
+            "10-Milliarden-Dollar",
+            1e10,
+            "USD",
+        ),
+        ("Geplant ist eine Sanierung mit 20-Prozent-Quote.", "20-Prozent", 20.0, "percent"),
+    ],
+)
+def test_a_compound_joins_number_scale_and_unit(
+    text: str, surface: str, value: float, unit: str
+) -> None:
+    found = only_figure(text)
+    assert (found["surface"], found["value"], found["unit"]) == (surface, value, unit)
+
+
 def test_a_digit_figure_before_a_compound_ends_at_its_scale() -> None:
     text = "Ein 3 Milliarden-Deal war geplant."
     found = only_figure(text)

@@ -35,7 +35,8 @@ _WORD_SCALES = [s for s in SCALES if s[-1].isalpha()]
 _DOT_SCALES = [s for s in SCALES if not s[-1].isalpha()]
 SCALE = (
     # The dotted forms first: "Mio. Euro" must not be read as "Mio" and a stray dot.
-    rf"(?:\s+(?P<scale>(?i:{alternation(_DOT_SCALES)})|(?i:{alternation(_WORD_SCALES)})\b)"
+    # "10-Milliarden-Dollar-Emission": a compound joins number, scale and unit by hyphens.
+    rf"(?:(?:\s+|-)(?P<scale>(?i:{alternation(_DOT_SCALES)})|(?i:{alternation(_WORD_SCALES)})\b)"
     r"(?P<compound>-)?)?"
 )
 _WORD_UNITS = [u for u in [*CURRENCIES, *PERCENT_UNITS] if u[-1].isalpha()]
@@ -54,7 +55,9 @@ COUNT = (
 # A results report's prior-year value in brackets between number and unit: "445,2 (Vj:
 # 398,5) Mio. Euro", "1,01 (0,61) Euro"; it is a figure of its own (extract/figures.py).
 PRIOR = rf"(?:\s*\((?i:vj\.?|vorjahr|vorjahreswert)?:?\s*(?P<prior>{DIGITS})\))?"
-FIGURE = rf"\b{QUALIFIER}{NUMBER}{PRIOR}{SCALE}(?:\s*{UNIT}|{COUNT})?"
+# ("den 500-Euro-Schein", "die 13.000-Punkte-Marke", "mit 20-Prozent-Quote": the unit
+# after a hyphen.)
+FIGURE = rf"\b{QUALIFIER}{NUMBER}{PRIOR}{SCALE}(?:(?:\s*|-){UNIT}|{COUNT})?"
 
 # "RSI von 29,4", "RSI liegt bei 38", "Der Relative-Stärke-Index (RSI) fiel auf 27,5".
 RSI = (
