@@ -44,6 +44,8 @@ def only_figure(text: str) -> dict:
         ("Der Konzern nimmt 30 Mrd Euro auf.", 30e9, "EUR"),
         ("Die Dividende steigt auf 68 Cent je Aktie.", 0.68, "EUR"),
         ("Die Aktie schloss bei 95 Rappen.", 0.95, "CHF"),
+        ("Es droht mehr als eine halbe Million Euro Bußgeld.", 5e5, "EUR"),
+        ("Die Arbeitgeber zahlen einen 0,45-prozentigen Zuschlag.", 0.45, "percent"),
     ],
 )
 def test_amounts_percentages_and_scales(text: str, value: float, unit: str) -> None:
@@ -97,6 +99,8 @@ def test_bare_numbers_years_and_ordinals_are_not_figures() -> None:
 
 def test_number_word_before_hyphenated_scale_is_not_a_figure() -> None:
     assert figures_of("Mit einer Milliarden-Fusion überraschte der Konzern.") == []
+    # "half" without a scale is no figure either.
+    assert figures_of("Die halbe Belegschaft streikt eine halbe Stunde lang.") == []
 
 
 def test_number_word_with_a_scale_is_a_figure() -> None:

@@ -8,7 +8,17 @@ NUMBER_WORDS: dict[str, float] = {
     "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
     "elf": 11, "zwölf": 12, "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50,
     "hundert": 100, "tausend": 1000,
+    # Only with a scale: "eine halbe Million Euro" (ONE_WORDS: never a count alone).
+    "halbe": 0.5, "halben": 0.5, "eine halbe": 0.5, "einer halben": 0.5, "einen halben": 0.5,
+    "einem halben": 0.5,
 }  # fmt: skip
+
+# Number words that alone are an article or "half" ("Ein Aufschlag", "die halbe Belegschaft"):
+# a figure only with a scale or a percent unit.
+ONE_WORDS: list[str] = [
+    "ein", "eine", "einen", "einem", "einer", "halbe", "halben", "eine halbe", "einer halben",
+    "einen halben", "einem halben",
+]  # fmt: skip
 
 # Scale words: German "Billion" is 10^12 (the US "trillion").
 SCALES: dict[str, float] = {
@@ -38,6 +48,9 @@ SUBUNITS: dict[str, float] = {
 PERCENT_UNITS: dict[str, str] = {
     "prozent": "percent", "%": "percent",
     "prozentpunkte": "percentage_points", "prozentpunkten": "percentage_points",
+    # "ein 0,45-prozentiger Zuschlag".
+    "prozentige": "percent", "prozentigen": "percent", "prozentiger": "percent",
+    "prozentiges": "percent", "prozentigem": "percent",
     # An index's level or move: "schloss bei 25.061 Punkten", "gewann 120 Zähler".
     "punkte": "index_points", "punkten": "index_points", "zähler": "index_points",
     "zählern": "index_points",

@@ -9,6 +9,7 @@ from finnews.lexicon import (
     CURRENCIES,
     FRACTIONS,
     NUMBER_WORDS,
+    ONE_WORDS,
     PERCENT_UNITS,
     QUALIFIERS,
     SCALES,
@@ -85,7 +86,9 @@ def german_number(col: pl.Expr, scale: pl.Expr | None = None) -> pl.Expr:
     factor = scale.fill_null(1.0) if scale is not None else pl.lit(1.0)
     digits = mantissa * factor / pl.lit(10.0).pow(decimals)
     words = col.str.to_lowercase().replace_strict(
-        NUMBER_WORDS, default=None, return_dtype=pl.Float64
+        {word: float(value) for word, value in NUMBER_WORDS.items()},  # one dtype ("halbe")
+        default=None,
+        return_dtype=pl.Float64,
     )
     return pl.coalesce(digits, words * factor)
 
@@ -124,11 +127,10 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     digits = pl.col("number").str.contains(r"^\d")
     # A number before a capitalised noun counts it ("130 Gläubiger", "drei Banken"), unless
     # the number is a year or the noun a unit of time ("drei Jahre", "2026 Gewinne").
+    # (and "Ein Aufschlag von ...", "die halbe Belegschaft": an article or "half")
     year = pl.col("number").str.contains(r"^(?:19|20)\d\d$") | pl.col(
         "number"
-    ).str.to_lowercase().is_in(
-        ["ein", "eine", "einen", "einem", "einer"]  # an article: "Ein Aufschlag von ..."
-    )
+    ).str.to_lowercase().is_in(ONE_WORDS)
     time_noun = pl.col("any_noun").str.contains(rf"^(?:{alternation(TIME_NOUNS)})$")
     any_noun = pl.when(grouped | scale.is_not_null() & digits | ~year & ~time_noun).then(
         pl.col("any_noun")

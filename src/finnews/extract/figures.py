@@ -6,7 +6,7 @@ import polars as pl
 
 from finnews.asciify import asciify_pattern
 from finnews.extract.periods import period_columns
-from finnews.lexicon import FRACTIONS, alternation
+from finnews.lexicon import FRACTIONS, ONE_WORDS, alternation
 from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
 from finnews.rules import load_rules
 from finnews.rules.conditions import to_expr
@@ -303,7 +303,7 @@ def _not_a_figure() -> pl.Expr:
     # "für ein Barrel": an article, not the number one (unless scaled: "eine Milliarde", or
     # a percentage: "um gut ein Prozent", "mit einem Prozent im Minus").
     article = (
-        number.is_in(["ein", "eine", "einen", "einem", "einer"])
+        number.is_in(ONE_WORDS)
         & pl.col("scale_factor").is_null()
         & ~pl.col("kind").is_in(["percent", "percentage_points"])
     )
