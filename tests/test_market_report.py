@@ -29,6 +29,8 @@ OTHERS = {
     "oil": "Die Siemens-Aktie stieg um 1 Prozent. Der Ölpreis stieg um 2 Prozent.",
     "conversion": "Der Gewinn von Samsung betrug 8,31 Billionen Won (rund 6,74 Milliarden Euro), "
     "der Umsatz 59 Billionen Won.",
+    "total": "Die Kommission verhängte gegen BASF, Bayer und Henkel Strafen von insgesamt "
+    "2 Milliarden Euro. BASF allein zahlt 900 Millionen Euro.",
     "zurich": "Die Aktie von Roche fiel um 2 Prozent. Der SMI schloss 0,3 Prozent tiefer. "
     "Seit Jahresbeginn stieg der Index um 4,1 Prozent.",
     "hk": "Besonders deutlich gaben Alibaba mit 3,1 Prozent und Tencent mit 2,2 Prozent nach. "
@@ -105,6 +107,13 @@ def test_a_converted_amount_in_brackets_states_the_same_measure(figures: pl.Data
         ("59 Billionen Won", "revenue", "samsung"),
         ("8,31 Billionen Won", "profit", "samsung"),
         ("rund 6,74 Milliarden Euro", "profit", "samsung"),
+    ]
+
+
+def test_a_total_over_several_companies_is_none_of_theirs(figures: pl.DataFrame) -> None:
+    assert [(r[0], r[4]) for r in _rows(figures, "total")] == [
+        ("2 Milliarden Euro", None),
+        ("900 Millionen Euro", "basf"),
     ]
 
 

@@ -205,6 +205,18 @@ def _subject_company(
         ""
     ).str.to_lowercase().str.contains(_COMPANIES_COUNTED)
     about_a_market = pl.col("ctx").fill_null("").str.contains(_MARKET_SIZE)
+    # "verdonnerte MAN, Daimler und DAF zu einer Strafe von insgesamt 2,93 Mrd. Euro": a total
+    # over several companies named in the sentence is none of theirs.
+    several = (
+        holders.filter(~discovered)
+        .group_by("article_id", "sentence_idx")
+        .agg(pl.col("company_id").n_unique().alias("_n_named"))
+    )
+    total_of_several = pl.col("_n_named").fill_null(0).ge(2) & _up_to_figure(
+        "shadow"
+    ).str.to_lowercase().str.contains(
+        r"\b(?:insgesamt|zusammen|zusammengerechnet|gemeinsam)\s+(?:\w+\s+){0,2}$"
+    )
     # An index's figure ("Der Dax schloss 0,4 Prozent tiefer"), not the article's company.
     # ("Die Aktie zählte ... zu den größten Gewinnern im Dax", "... schwächer als der Nasdaq
     # 100" are the share's: the index must come first, without the share.)
@@ -218,6 +230,7 @@ def _subject_company(
         .join(other_org, on="figure_id", how="left")
         .with_columns(pl.col("other_org", "org_acts").fill_null(False))
         .join(main, on="article_id", how="left")
+        .join(several, on=["article_id", "sentence_idx"], how="left")
         .with_columns(
             # A sentence opened by a discovered organisation that acts is its figure's.
             pl.when(
@@ -231,6 +244,7 @@ def _subject_company(
                 & (about_a_group | about_an_index | pl.col("other_org"))
                 | about_a_market
                 | counts_companies
+                | total_of_several
                 # Retail sales, a purchasing managers' index, an index level, the oil price:
                 # the economy's or the market's figures, no company's.
                 | (pl.col("metric_type") == "macro_indicator")
@@ -239,7 +253,7 @@ def _subject_company(
             .otherwise(pl.coalesce("named_before", "main_company_id"))
             .alias("company_id")
         )
-        .drop("named_before", "org_before", "other_org", "org_acts", "main_company_id")
+        .drop("named_before", "org_before", "other_org", "org_acts", "main_company_id", "_n_named")
     )
 
 
