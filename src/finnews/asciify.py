@@ -54,8 +54,8 @@ def asciify_pattern(pattern: str) -> str:
     out: list[str] = []
     in_class = escaped = False
     for ch in pattern:
-        if escaped:
-            out.append(ch)
+        if escaped:  # an escaped character is mapped like any other, just not special
+            out.append(_PAIRS.get(ch, ch))
             escaped = False
             continue
         if ch == "\\":

@@ -126,13 +126,13 @@ def normalize_figures(spans: pl.LazyFrame) -> pl.LazyFrame:
     grouped = pl.col("number").str.contains(r"^\d{1,3}[.'’\s\u00a0\u202f]\d{3}")
     digits = pl.col("number").str.contains(r"^\d")
     # A number before a capitalised noun counts it ("130 Gläubiger", "drei Banken"), unless
-    # the number is a year or the noun a unit of time ("drei Jahre", "2026 Gewinne").
-    # (and "Ein Aufschlag von ...", "die halbe Belegschaft": an article or "half")
-    year = pl.col("number").str.contains(r"^(?:19|20)\d\d$") | pl.col(
+    # the number is a year, an article or "half" ("2026 Gewinne", "Ein Aufschlag", "die
+    # halbe Belegschaft") or the noun a unit of time ("drei Jahre").
+    counts_nothing = pl.col("number").str.contains(r"^(?:19|20)\d\d$") | pl.col(
         "number"
     ).str.to_lowercase().is_in(ONE_WORDS)
     time_noun = pl.col("any_noun").str.contains(rf"^(?:{alternation(TIME_NOUNS)})$")
-    any_noun = pl.when(grouped | scale.is_not_null() & digits | ~year & ~time_noun).then(
+    any_noun = pl.when(grouped | scale.is_not_null() & digits | ~counts_nothing & ~time_noun).then(
         pl.col("any_noun")
     )
     kind = (

@@ -267,8 +267,6 @@ def range_columns() -> list[pl.Expr]:
 _ANAPHORA = r"^(?:(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)|Das (?:Wachstum|Plus|Minus)|Der (?:Zuwachs|Anstieg|Rückgang)|Das Volumen|(?:Bisher|Zuvor|Ursprünglich|Im Vorjahr|Ein Jahr zuvor) (?:hatte|hatten|war|waren|lag|lagen|hat|haben))\b"
 # "Seit dem Bekanntwerden der Pläne summiert sich das Minus auf knapp 10 Prozent": a move
 # carried on from the sentence before, wherever it stands in the sentence.
-# ("Die Porsche AG wird damit mit 75 Milliarden Euro bewertet": the price that values it
-# was named in the sentence before.)
 _CARRIED = r"\bsummiert sich (?:das|der) (?:Minus|Plus|Verlust|Zuwachs|Anstieg)\b"
 _HEAD_NOUN = rf"([a-z][a-z-]+)\s+(?:in hohe\s+)?von{_QUALIFIED}\s*$"
 _ANTECEDENT = r"([a-z-]+)\s*,\s+(?:deren|dessen)\b[^,;:]*$"
@@ -370,8 +368,9 @@ def extract_figures(sentences: pl.LazyFrame, keep: list[str], views: bool = Fals
             & (
                 pl.col("shadow").str.contains(_ANAPHORA)
                 | pl.col("shadow").str.contains(_CARRIED)
-                # Two plain searches: one pattern with ".{0,60}" between is several times
-                # slower on every sentence.
+                # "Die Porsche AG wird damit mit 75 Milliarden Euro bewertet": the price
+                # that values it was named in the sentence before. Two plain searches: one
+                # pattern with ".{0,60}" between is several times slower on every sentence.
                 | pl.col("shadow").str.contains(r"\bdamit\b")
                 & pl.col("shadow").str.contains(r"\bbewertet\b")
             )
