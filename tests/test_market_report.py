@@ -226,3 +226,24 @@ def test_macro_indicators_belong_to_no_company() -> None:
         (1.3, "macro_indicator", None),
         (-2.0, "macro_indicator", None),
     }
+
+
+def test_a_paragraph_about_a_company_gives_it_the_figures_that_name_none() -> None:
+    # A day overview: each paragraph opens with its company; the second is the article's
+    # main company by count, yet the first paragraph's figures are Henkel's.
+    body = (
+        "Tagesüberblick\n\n"
+        "Henkel hat im Quartal mehr verdient. Der Umsatz stieg um 2 Prozent.\n\n"
+        "Beiersdorf wächst kräftig. Beiersdorf hebt die Prognose an. Die Beiersdorf-Aktie "
+        "legte zu. Der Gewinn stieg um 9 Prozent. Das Management von Henkel schweigt.\n"
+    )
+    one_line = body.replace("\n", " ")
+    found = extract_texts({"paras": body, "line": one_line}, datetime.date(2025, 10, 1)).figures
+    subjects = {(r["article_id"], r["value"], r["company_id"]) for r in found.iter_rows(named=True)}
+    assert subjects == {
+        ("paras", 2.0, "henkel"),
+        ("paras", 9.0, "beiersdorf"),
+        # A text in one line has no paragraphs: the article's main company, as before.
+        ("line", 2.0, "beiersdorf"),
+        ("line", 9.0, "beiersdorf"),
+    }

@@ -66,14 +66,73 @@ def _span_id(prefix: str) -> pl.Expr:
     )
 
 
-def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
-    """The most mentioned company of each article; ties go to the one named first."""
+def _main_company(mentions: pl.LazyFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
+    """The most mentioned company of each article (of each `by` group within it, such as a
+    paragraph); ties go to the one named first."""
+    keys = ["article_id", *by]
     return (
-        mentions.group_by("article_id", "company_id")
+        mentions.group_by(*keys, "company_id")
         .agg(pl.len().alias("n"), pl.col("char_start").min().alias("first"))
-        .sort(["article_id", "n", "first"], descending=[False, True, False])
-        .group_by("article_id", maintain_order=True)
+        .sort([*keys, "n", "first"], descending=[False] * len(keys) + [True, False])
+        .group_by(*keys, maintain_order=True)
         .agg(pl.col("company_id").first().alias("main_company_id"))
+    )
+
+
+def line_starts(art: pl.LazyFrame) -> pl.LazyFrame:
+    """article_id and the offset where each line of its body starts (`paragraph` numbers the
+    lines): roundups and day overviews give each company a paragraph of its own."""
+    lengths = pl.col("body").str.split("\n").list.eval(pl.element().str.len_chars() + 1)
+    return (
+        art.select("article_id", lengths.alias("_len"))
+        .with_columns(
+            pl.col("_len").list.eval(pl.element().cum_sum() - pl.element()).alias("line_start"),
+            pl.col("_len").list.eval(pl.int_range(pl.len())).alias("paragraph"),
+        )
+        .drop("_len")
+        .explode("line_start", "paragraph")
+        .with_columns(pl.col("line_start").cast(pl.Int64), pl.col("paragraph").cast(pl.Int32))
+        .sort("article_id", "line_start")
+    )
+
+
+def _paragraph_subjects(
+    mentions: pl.LazyFrame, ctx: pl.LazyFrame, lines: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Companies named as their sentence's subject (at most three words before them:
+    "Die Swisscom hat ...", "ALSO: Der IT-Dienstleister ...") with their paragraph, in
+    articles of more than one body paragraph (a headline and two; a text in one line has
+    no paragraphs to tell apart)."""
+    lead = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+    paragraphed = (
+        lines.join(ctx.select("article_id").unique(), on="article_id")
+        .group_by("article_id")
+        .agg(pl.len().alias("_lines"))
+        .filter(pl.col("_lines") >= 3)
+        .select("article_id")
+    )
+    return (
+        mentions.select("article_id", "sentence_idx", "char_start", "company_id")
+        .join(paragraphed, on="article_id")
+        .join(
+            ctx.select("article_id", "sentence_idx", "sent_start", "text"),
+            on=["article_id", "sentence_idx"],
+        )
+        .filter(lead.str.contains(_SUBJECT_POSITION))
+        .select("article_id", "char_start", "company_id")
+        .pipe(with_paragraph, lines)
+    )
+
+
+def with_paragraph(spans: pl.LazyFrame, lines: pl.LazyFrame) -> pl.LazyFrame:
+    """`spans` (article_id, char_start) with the `paragraph` each starts in."""
+    return (
+        spans.with_columns(pl.col("char_start").cast(pl.Int64).alias("_at"))
+        .sort("article_id", "_at")
+        .join_asof(
+            lines, left_on="_at", right_on="line_start", by="article_id", check_sortedness=False
+        )
+        .drop("_at", "line_start")
     )
 
 
@@ -171,9 +230,11 @@ def _subject_company(
     mentions: pl.LazyFrame,
     main: pl.LazyFrame,
     organisations: pl.LazyFrame,
+    paragraphs: tuple[pl.LazyFrame, pl.LazyFrame],
 ) -> pl.LazyFrame:
-    """The company a figure is about: last one named before it in its sentence, else the
-    article's main company."""
+    """The company a figure is about: last one named before it in its sentence, else its
+    paragraph's main company, else the article's. `paragraphs`: the line starts and the
+    main company of each paragraph."""
     # The holder, not the held company, is what a stake figure is about; a pair's figure
     # is its first company's.
     holders = mentions.filter(~pl.col("held") & ~pl.col("analyst"))
@@ -225,11 +286,24 @@ def _subject_company(
     about_an_index = lead.str.contains(_INDEX_SUBJECT) & ~lead.str.contains(
         r"\b(?:aktie|aktien|papier|papiere|titel|kurs)\b"
     )
+    lines, paragraph_names = paragraphs
+    # The first company its paragraph names before the figure: a roundup's item ("ALSO: Der
+    # IT-Dienstleister steigerte ..."), a day overview's section.
+    opened_by = (
+        figures.select("figure_id", "article_id", "char_start")
+        .pipe(with_paragraph, lines)
+        .join(paragraph_names.rename({"char_start": "_named_at"}), on=["article_id", "paragraph"])
+        .filter(pl.col("_named_at") < pl.col("char_start"))
+        .sort("_named_at")
+        .group_by("figure_id")
+        .agg(pl.col("company_id").first().alias("paragraph_company_id"))
+    )
     return (
         figures.join(before, on="figure_id", how="left")
         .join(other_org, on="figure_id", how="left")
         .with_columns(pl.col("other_org", "org_acts").fill_null(False))
         .join(main, on="article_id", how="left")
+        .join(opened_by, on="figure_id", how="left")
         .join(several, on=["article_id", "sentence_idx"], how="left")
         .with_columns(
             # A sentence opened by a discovered organisation that acts is its figure's.
@@ -250,10 +324,18 @@ def _subject_company(
                 | (pl.col("metric_type") == "macro_indicator")
             )
             .then(pl.lit(None, pl.String))
-            .otherwise(pl.coalesce("named_before", "main_company_id"))
+            .otherwise(pl.coalesce("named_before", "paragraph_company_id", "main_company_id"))
             .alias("company_id")
         )
-        .drop("named_before", "org_before", "other_org", "org_acts", "main_company_id", "_n_named")
+        .drop(
+            "named_before",
+            "org_before",
+            "other_org",
+            "org_acts",
+            "main_company_id",
+            "_n_named",
+            "paragraph_company_id",
+        )
     )
 
 
@@ -387,11 +469,14 @@ def extract_articles(
     # Organisations outside the seed are not lost: each becomes a company of its own
     # (`company.discovered`, id from its name) for subjects, actors and coverage.
     mentions = _with_discovered(mentions, entities, ctx)
-    main = _main_company(
-        mentions.lazy().filter(~pl.col("analyst") & (pl.col("rule_id") != "company.discovered"))
+    seed_actors = mentions.lazy().filter(
+        ~pl.col("analyst") & (pl.col("rule_id") != "company.discovered")
     )
+    main = _main_company(seed_actors)
+    lines = line_starts(art).collect(engine="in-memory").lazy()
+    paragraph_names = _paragraph_subjects(seed_actors, ctx, lines)
     with _stage(timings, "figures"):
-        figures, dates = _figures(ctx, mentions, entities, main)
+        figures, dates = _figures(ctx, mentions, entities, main, (lines, paragraph_names))
     event_sentences = (
         sentences.lazy()
         .join(art.select("article_id", "published_date"), on="article_id")
@@ -560,7 +645,11 @@ def _conversions_as_converted(figures: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _figures(
-    ctx: pl.LazyFrame, mentions: pl.DataFrame, entities: pl.DataFrame, main: pl.LazyFrame
+    ctx: pl.LazyFrame,
+    mentions: pl.DataFrame,
+    entities: pl.DataFrame,
+    main: pl.LazyFrame,
+    paragraphs: tuple[pl.LazyFrame, pl.LazyFrame],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The figures (amounts and dates, with subject company) and the dates alone."""
     # Regulators hand out fines to others: their sentence's figure is not theirs.
@@ -606,6 +695,7 @@ def _figures(
             mentions.lazy(),
             main,
             organisations,
+            paragraphs,
         )
         .with_columns(_economy_growth())
         .pipe(_conversions_as_converted)
