@@ -68,6 +68,13 @@ CASES = [
     ("Auch die Aktien der Beispiel AG büßen 4,5 Prozent ein.", "4,5 Prozent", -4.5),
     ("Im Jahresvergleich waren Reisen um 1,6 Prozent billiger, während Mieten um 2 Prozent stiegen.", "1,6 Prozent", -1.6),
     ("Sie kosteten, während die Preise für Telefone um 8,3 Prozent sanken, etwas mehr.", "8,3 Prozent", -8.3),
+    # "sacken ... ab" with its particle after the price; "ging zurück um"; "auf Talfahrt";
+    # a change noun with "von" signs points too; "verbesserten sich" after "Auftaktverlusten".
+    ("Die Aktien der Beispiel AG sacken um 15 Prozent auf 26 Euro ab.", "15 Prozent", -15.0),
+    ("Der operative Gewinn ging zurück um rund 7 Prozent.", "rund 7 Prozent", -7.0),
+    ("Zeitweise gingen sie mit 18 Prozent auf Talfahrt.", "18 Prozent", -18.0),
+    ("Der Index lag bei 3.084 Punkten, ein Minus von 12,34 Punkten.", "12,34 Punkten", -12.34),
+    ("Die Papiere verbesserten sich nach leichten Auftaktverlusten um 0,66 Prozent.", "0,66 Prozent", 0.66),
 ]  # fmt: skip
 
 

@@ -54,8 +54,8 @@ def metric_measure(rule_id: pl.Expr) -> pl.Expr:
 _TOPIC_WORDS = RULES.metric_fragments["topic_words"]
 _QUALIFIED = RULES.metric_fragments["qualified"]
 # Direction words before a change: the last one in front of the figure sets its sign.
-_FALL = r"sackt|minus|verlust|verlor|verliert|verlieren|verloren|büßen|büßt\b|\bfiel|\bfällt|\bfallen|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|senkung|verringer|kürzt"
-_RISE = r"plus|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
+_FALL = r"sackt|sacken|rutscht\b|rutschen|rutschten|talfahrt|zurückgegangen|zurückging|\bg(?:ing|ingen|eht|ehen) zurück\b|minus|verlust|verlor|verliert|verlieren|verloren|büßen|büßt\b|\bfiel|\bfällt|\bfallen|\bgefallen|sank|sinkt|gesunken|rutschte|büßte|einbußen|rückgang|abschlag|einbruch|eingebrochen|tiefer|verbillig|schrumpf|gesenkt|senkt|senkte|senkung|verringer|kürzt"
+_RISE = r"plus|verbesser|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 
 
 def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
@@ -94,11 +94,14 @@ def clause_after() -> pl.Expr:
 # im Minus", "um 12 Prozent ein" after "brach"). Only the first 45 characters count ("um 10,4 Prozent auf 1,96 Milliarden Euro gesunken").
 # Verb-final clauses put the finite verb there too ("während der Index 13 % einbüßte"), and a
 # comparative may be inflected ("0,18 Prozent niedrigere Wirtschaftsleistung").
-_FALL_AFTER = r"\b(?:nach unten|abwärts|verloren|eingebüßt|einbüßte|einbüßten|eingebrochen|einbrach|einbrachen|einbräche|nachgab|nachgaben|nachgegeben|sank|sanken|sinken|sinkt|fiel|fielen|fällt|verbilligt\w*|billiger|abgab|abgaben|abgegeben|abgestürzt|abstürzte|abrutschte|abgerutscht|gesunken|gefallen|gesenkt|gekürzt|reduziert|reduzieren|verringert|verringern|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger\w*|geringer\w*|im minus|ins minus|minus|unter (?:de[mnr]|vorjahr\w*|erwartung\w*)|tiefer|leichter|schwächer\w*)\b"
+_FALL_AFTER = r"\b(?:nach unten|abwärts|auf talfahrt|in den keller|verloren|eingebüßt|einbüßte|einbüßten|eingebrochen|einbrach|einbrachen|einbräche|nachgab|nachgaben|nachgegeben|sank|sanken|sinken|sinkt|fiel|fielen|fällt|verbilligt\w*|billiger|abgab|abgaben|abgegeben|abgestürzt|abstürzte|abrutschte|abgerutscht|gesunken|gefallen|gesenkt|gekürzt|reduziert|reduzieren|verringert|verringern|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger\w*|geringer\w*|im minus|ins minus|minus|unter (?:de[mnr]|vorjahr\w*|erwartung\w*)|tiefer|leichter|schwächer\w*)\b"
 _RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus|fester|freundlicher)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
 # closing the clause.
-_SEPARABLE_FALL = r"\b(?:gab|gaben|gibt|geben|brach|brachen|bricht|ging|gingen|geht|gehen)\b"
+_SEPARABLE_FALL = (
+    r"\b(?:gab|gaben|gibt|geben|brach|brachen|bricht|ging|gingen|geht|gehen|sacken|sackt|sackte|"
+    r"sackten|rutschen|rutscht|rutschte|rutschten|stürzen|stürzt|stürzte|stürzten)\b"
+)
 _SEPARABLE_PARTICLE = r"\b(?:nach|ab|ein|zurück)\s*(?:[.!?]|\bund\b|\boder\b|$)"
 # A change noun before "auf" sizes the change ("summiert sich das Minus auf 8 Prozent");
 # after a verb, "auf" introduces the new level ("sank um 1 Prozent auf 5 Prozent").
@@ -118,6 +121,11 @@ def signed_change() -> pl.Expr:
     a verb, and every amount, keep their sign."""
     # "plus/minus 2 %", "+/- 2 %" is a tolerance, no direction.
     before = pl.col("_cb").str.replace_all(r"plus\s*/\s*minus|\+\s*/\s*[-−–]", " ")
+    # "verbesserten sich nach leichten Auftaktverlusten um 0,66 Prozent": where the move
+    # started, not its direction.
+    before = before.str.replace_all(
+        r"\bnach (?:\w+ )?\w*(?:verlusten|gewinnen|abschlagen|aufschlagen)\b", " "
+    )
     after = pl.col("_ca")
     near_after = after.str.slice(0, 45)
     first_after = near_after.str.extract(
@@ -146,6 +154,8 @@ def signed_change() -> pl.Expr:
     # ("Die Zahl sank um 16.000 auf 199.000", "dürfte um 480 Millionen Euro schwächer
     # ausfallen") or a comparative after it ("574 Punkte weniger"); otherwise it is a level.
     by = before.str.contains(asciify_pattern(rf"\bum{_QUALIFIED}\s*$"))
+    # ... and so does a change noun with "von": "ein Minus von 12,34 Punkten".
+    by = by | before.str.contains(asciify_pattern(rf"{_CHANGE_NOUN[1:]}\s+von{_QUALIFIED}\s*$"))
     # The comparative follows the figure itself, at most one word between: "574 Punkte
     # weniger", not "eine Million Menschen in Österreich wollten weniger arbeiten".
     less = near_after.str.contains(asciify_pattern(_LESS_AFTER))
