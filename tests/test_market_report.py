@@ -247,3 +247,21 @@ def test_a_paragraph_about_a_company_gives_it_the_figures_that_name_none() -> No
         ("line", 2.0, "beiersdorf"),
         ("line", 9.0, "beiersdorf"),
     }
+
+
+def test_earlier_values_beside_a_figure_take_its_unit() -> None:
+    bodies = {
+        "bracket": "Die Bank sieht das Kursziel für Henkel bei 3,30 (zuvor 4) Franken.",
+        "since": "Die Quote von Henkel stieg auf 47,2 (Jahresbeginn: 45,1) Prozent.",
+        "reversed": "Die Marge von Henkel sank auf 16,5 von 17,4 Prozent.",
+        "after": "Der Gewinn je Aktie von Henkel kletterte auf 55 Cent von 50 im Vorjahr.",
+    }
+    found = extract_texts(bodies, datetime.date(2025, 10, 1)).figures
+    values = {(r["article_id"], r["value"], r["unit"]) for r in found.iter_rows(named=True)}
+    assert values == {
+        ("bracket", 3.3, "CHF"), ("bracket", 4.0, "CHF"),
+        ("since", 47.2, "percent"), ("since", 45.1, "percent"),
+        # Both levels, though the margin fell: no sign.
+        ("reversed", 16.5, "percent"), ("reversed", 17.4, "percent"),
+        ("after", 0.55, "EUR"), ("after", 0.5, "EUR"),
+    }  # fmt: skip

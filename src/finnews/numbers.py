@@ -55,7 +55,12 @@ COUNT = (
 # A figure: [qualifier] number [scale] (unit | counted noun), or [qualifier] number scale.
 # A results report's prior-year value in brackets between number and unit: "445,2 (Vj:
 # 398,5) Mio. Euro", "1,01 (0,61) Euro"; it is a figure of its own (extract/figures.py).
-PRIOR = rf"(?:\s*\((?i:vj\.?|vorjahr|vorjahreswert)?:?\s*(?P<prior>{DIGITS})\))?"
+# An earlier value of the same measure has other labels: "3,30 (zuvor 4) Franken", "47,2
+# (Jahresbeginn: 45,1) Prozent".
+PRIOR = (
+    r"(?:\s*\((?i:vj\.?|vorjahr|vorjahreswert|zuvor|vorher|bisher|alt|jahresbeginn|"
+    rf"jahresanfang|vormonat|vorquartal|vorwoche)?:?\s*(?P<prior>{DIGITS})\))?"
+)
 # ("den 500-Euro-Schein", "die 13.000-Punkte-Marke", "mit 20-Prozent-Quote": the unit
 # after a hyphen.)
 FIGURE = rf"\b{QUALIFIER}{NUMBER}{PRIOR}{SCALE}(?:(?:\s*|-){UNIT}|{COUNT})?"

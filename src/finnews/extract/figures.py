@@ -6,7 +6,7 @@ import polars as pl
 
 from finnews.asciify import asciify_pattern
 from finnews.extract.periods import period_columns
-from finnews.lexicon import FRACTIONS, ONE_WORDS, alternation
+from finnews.lexicon import FRACTIONS, ONE_WORDS, SUBUNITS, alternation
 from finnews.numbers import FIGURE, RSI, german_number, normalize_figures
 from finnews.rules import load_rules
 from finnews.rules.conditions import to_expr
@@ -134,7 +134,8 @@ def signed_change() -> pl.Expr:
     direction = before.str.extract(asciify_pattern(rf"(?s).*({_FALL}|{_RISE})"), 1)
     falling_before = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
     noun = direction.str.contains(asciify_pattern(_CHANGE_NOUN)).fill_null(False)
-    level = before.str.contains(r"\bauf\s*$") & ~noun
+    # ("sank auf 16,5 von 17,4 Prozent": the value before, a level too.)
+    level = before.str.contains(r"\bauf\s*$|\bauf\s+[\d.,]+\s+von\s*$") & ~noun
     separable = before.str.contains(_SEPARABLE_FALL) & after.str.contains(
         asciify_pattern(_SEPARABLE_PARTICLE)
     )
@@ -470,12 +471,30 @@ _LISTED_VALUE = (
 )
 
 
+# "Die Marge sank auf 16,5 von 17,4 Prozent": the new level before "von", the unit after the
+# old one.
+_REVERSED_VALUE = r"\bauf\s+(?:rund |knapp |gut |etwa |noch )?(\d[\d.]*(?:,\d+)?)(\s+von\s+)$"
+# "kletterte auf 55 Cent von 50 im Vorjahreszeitraum": the old level after "von", its unit
+# left out (a number with a unit or scale of its own is a figure already).
+_EARLIER_AFTER = (
+    r"^(\s+von\s+(?:rund |knapp |gut |etwa )?)(\d[\d.]*(?:,\d+)?)"
+    r"(?:\s+(?:im|in|vor|ein|eine[mn]?|des|der|zuvor)\b|\s*[.;)]|,\s)"
+)
+
+
 def _derived(
     figures: pl.LazyFrame, number: pl.Expr, start: pl.Expr, *, ranged: bool = True
 ) -> pl.LazyFrame:
     """Rows for numbers found beside a figure (`number`, at body offset `start`), each with
     the figure's unit, scale, sign and metric type; null where there is none."""
     sign = pl.when(pl.col("value") < 0).then(-1.0).otherwise(1.0)
+    # "55 Cent von 50": the number beside a sub-unit figure is in that sub-unit too.
+    subunit = (
+        pl.col("surface")
+        .str.to_lowercase()
+        .str.extract(r"(\S+)\s*$", 1)
+        .replace_strict(SUBUNITS, default=1.0, return_dtype=pl.Float64)
+    )
     derived = (
         figures.with_columns(number.alias("_number"), start.cast(pl.Int64).alias("_start"))
         .filter(pl.col("_number").is_not_null())
@@ -483,7 +502,9 @@ def _derived(
             pl.col("_start").alias("char_start"),
             (pl.col("_start") + pl.col("_number").str.len_chars()).cast(pl.Int64).alias("char_end"),
             pl.col("_number").alias("surface"),
-            (german_number(pl.col("_number"), pl.col("scale_factor")) * sign).alias("value"),
+            (german_number(pl.col("_number"), pl.col("scale_factor")) * sign * subunit)
+            .round(6)
+            .alias("value"),
             pl.lit(None, pl.String).alias("qualifier"),
         )
     )
@@ -506,6 +527,23 @@ def _values_before(figures: pl.LazyFrame, pattern: str) -> pl.LazyFrame:
         & pl.col("range_type").is_null()
     )
     return _derived(plain, number, start)
+
+
+def reversed_values(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """A figure row for each level written around "von" without its own unit: "auf 16,5
+    von 17,4 Prozent" (the number before) and "auf 55 Cent von 50 im Vorjahr" (after)."""
+    after = pl.col("text").str.slice(pl.col("char_end") - pl.col("sent_start"))
+    before = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+    plain = figures.filter(
+        pl.col("kind").is_in(["amount", "percent", "percentage_points"])
+        & pl.col("range_type").is_null()
+    )
+    earlier = _derived(
+        plain.filter(before.str.contains(r"\bauf\s+(?:rund |knapp |gut |etwa |noch )?$")),
+        after.str.extract(_EARLIER_AFTER, 2),
+        pl.col("char_end") + after.str.extract(_EARLIER_AFTER, 1).str.len_chars(),
+    )
+    return pl.concat([_values_before(figures, _REVERSED_VALUE), earlier])
 
 
 def previous_values(figures: pl.LazyFrame) -> pl.LazyFrame:

@@ -22,6 +22,7 @@ from finnews.extract.figures import (
     listed_values,
     previous_values,
     prior_values,
+    reversed_values,
 )
 from finnews.extract.ratings import broker_mentions, flag_analysts, read_ratings
 from finnews.extract.sentences import split_sentences
@@ -672,6 +673,7 @@ def _figures(
                 amounts.lazy(),
                 previous_values(amounts.lazy()),
                 listed_values(amounts.lazy()),
+                reversed_values(amounts.lazy()),
                 prior_values(amounts.lazy()),
             ]
         )
