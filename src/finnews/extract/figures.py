@@ -515,31 +515,37 @@ def _derived(
     return derived.drop("_number", "_start")
 
 
-def _values_before(figures: pl.LazyFrame, pattern: str) -> pl.LazyFrame:
-    """A figure row for each number `pattern` finds right before a figure (group 1: the
-    number, group 2: what stands between it and the figure)."""
-    before = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
-    number = before.str.extract(pattern, 1)
-    gap = before.str.extract(pattern, 2)
-    start = pl.col("char_start") - gap.str.len_chars() - number.str.len_chars()
-    plain = figures.filter(
+def _sentence_before() -> pl.Expr:
+    """The figure's sentence up to the figure (`text` and `sent_start` needed)."""
+    return pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+
+
+def _plain(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """The figures a number beside them can take the unit of: amounts and percentages, no
+    range."""
+    return figures.filter(
         pl.col("kind").is_in(["amount", "percent", "percentage_points"])
         & pl.col("range_type").is_null()
     )
-    return _derived(plain, number, start)
+
+
+def _values_before(figures: pl.LazyFrame, pattern: str) -> pl.LazyFrame:
+    """A figure row for each number `pattern` finds right before a figure (group 1: the
+    number, group 2: what stands between it and the figure)."""
+    number = _sentence_before().str.extract(pattern, 1)
+    gap = _sentence_before().str.extract(pattern, 2)
+    start = pl.col("char_start") - gap.str.len_chars() - number.str.len_chars()
+    return _derived(_plain(figures), number, start)
 
 
 def reversed_values(figures: pl.LazyFrame) -> pl.LazyFrame:
     """A figure row for each level written around "von" without its own unit: "auf 16,5
     von 17,4 Prozent" (the number before) and "auf 55 Cent von 50 im Vorjahr" (after)."""
     after = pl.col("text").str.slice(pl.col("char_end") - pl.col("sent_start"))
-    before = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
-    plain = figures.filter(
-        pl.col("kind").is_in(["amount", "percent", "percentage_points"])
-        & pl.col("range_type").is_null()
-    )
     earlier = _derived(
-        plain.filter(before.str.contains(r"\bauf\s+(?:rund |knapp |gut |etwa |noch )?$")),
+        _plain(figures).filter(
+            _sentence_before().str.contains(r"\bauf\s+(?:rund |knapp |gut |etwa |noch )?$")
+        ),
         after.str.extract(_EARLIER_AFTER, 2),
         pl.col("char_end") + after.str.extract(_EARLIER_AFTER, 1).str.len_chars(),
     )

@@ -67,15 +67,13 @@ def _span_id(prefix: str) -> pl.Expr:
     )
 
 
-def _main_company(mentions: pl.LazyFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
-    """The most mentioned company of each article (of each `by` group within it, such as a
-    paragraph); ties go to the one named first."""
-    keys = ["article_id", *by]
+def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """The most mentioned company of each article; ties go to the one named first."""
     return (
-        mentions.group_by(*keys, "company_id")
+        mentions.group_by("article_id", "company_id")
         .agg(pl.len().alias("n"), pl.col("char_start").min().alias("first"))
-        .sort([*keys, "n", "first"], descending=[False] * len(keys) + [True, False])
-        .group_by(*keys, maintain_order=True)
+        .sort(["article_id", "n", "first"], descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
         .agg(pl.col("company_id").first().alias("main_company_id"))
     )
 
@@ -102,16 +100,12 @@ def _paragraph_subjects(
 ) -> pl.LazyFrame:
     """Companies named as their sentence's subject (at most three words before them:
     "Die Swisscom hat ...", "ALSO: Der IT-Dienstleister ...") with their paragraph, in
-    articles of more than one body paragraph (a headline and two; a text in one line has
-    no paragraphs to tell apart)."""
+    articles of three lines or more, blank ones counted (a text in one line has no
+    paragraphs to tell apart)."""
     lead = pl.col("text").str.slice(0, pl.col("char_start") - pl.col("sent_start"))
     paragraphed = (
-        lines.join(ctx.select("article_id").unique(), on="article_id")
-        .group_by("article_id")
-        .agg(pl.len().alias("_lines"))
-        .filter(pl.col("_lines") >= 3)
-        .select("article_id")
-    )
+        lines.group_by("article_id").agg(pl.len().alias("_lines")).filter(pl.col("_lines") >= 3)
+    ).select("article_id")
     return (
         mentions.select("article_id", "sentence_idx", "char_start", "company_id")
         .join(paragraphed, on="article_id")
@@ -233,9 +227,9 @@ def _subject_company(
     organisations: pl.LazyFrame,
     paragraphs: tuple[pl.LazyFrame, pl.LazyFrame],
 ) -> pl.LazyFrame:
-    """The company a figure is about: last one named before it in its sentence, else its
-    paragraph's main company, else the article's. `paragraphs`: the line starts and the
-    main company of each paragraph."""
+    """The company a figure is about: last one named before it in its sentence, else the
+    first its paragraph names as a sentence's subject before it, else the article's main
+    company. `paragraphs`: the line starts and `_paragraph_subjects`."""
     # The holder, not the held company, is what a stake figure is about; a pair's figure
     # is its first company's.
     holders = mentions.filter(~pl.col("held") & ~pl.col("analyst"))
@@ -474,9 +468,9 @@ def extract_articles(
         ~pl.col("analyst") & (pl.col("rule_id") != "company.discovered")
     )
     main = _main_company(seed_actors)
-    lines = line_starts(art).collect(engine="in-memory").lazy()
-    paragraph_names = _paragraph_subjects(seed_actors, ctx, lines)
     with _stage(timings, "figures"):
+        lines = line_starts(art).collect(engine="in-memory").lazy()
+        paragraph_names = _paragraph_subjects(seed_actors, ctx, lines)
         figures, dates = _figures(ctx, mentions, entities, main, (lines, paragraph_names))
     event_sentences = (
         sentences.lazy()
