@@ -99,6 +99,18 @@ def test_guards() -> None:
     assert ids("Der Schützenpanzer Puma fährt, Puma verkauft Schuhe.") == ["puma"]
     # The word, not the insurer.
     assert ids("Eine Allianz aus Staaten, die Allianz zahlt eine Dividende.") == ["allianz"]
+    # A first name before a surname, not the hedge fund or the dairy.
+    assert ids("Nike-Chef Elliott Hill trifft Elliott, Emmi Berger kauft bei Emmi.") == [
+        "nike", "elliott", "emmi",
+    ]  # fmt: skip
+
+
+def test_short_names_stock_news_uses() -> None:
+    text = "DBAG, BBVA, IAG, KKR und Redcare berichten; Do&Co auch."
+    assert ids(text) == [
+        "deutsche_beteiligungs", "banco_bilbao_vizcaya_argentaria", "international_airlines",
+        "kohlberg_kravis_roberts", "shop_apotheke_europe", "do_co",
+    ]  # fmt: skip
 
 
 def test_isin_and_wkn_link_to_their_company() -> None:

@@ -323,7 +323,7 @@ def test_entities_first_met_in_held_out_v6() -> None:
         "Xiaomi lieferte viele Exemplare des neuen SUV YU7 aus. "
         "Die Fondsplattform Allfunds wächst. "
         "Die Sparte Contitech wird verkauft. "
-        "Continental brachte die Sparte unter dem Namen Aumovio an die Börse. "
+        "Continental brachte die Sparte unter dem Namen Korvalis an die Börse. "
         "Apple baut eine Serverfabrik in Houston."
     )
     found = _entities_of(body)
@@ -332,7 +332,7 @@ def test_entities_first_met_in_held_out_v6() -> None:
         ("product", "YU7"),
         ("organisation_candidate", "Allfunds"),
         ("organisation_candidate", "Contitech"),
-        ("organisation_candidate", "Aumovio"),
+        ("organisation_candidate", "Korvalis"),
         ("place", "Houston"),
     }
     assert {name for _, name in found} & {"App-Entwicklern", "Investitionen", "SUV"} == set()
@@ -505,6 +505,23 @@ def test_a_partner_named_after_mit_is_the_counterpart_not_the_actor() -> None:
         if t == "partnership"
     }
     assert partnerships == {("konzern", "infineon", "nvidia"), ("named", "sap", "nvidia")}
+
+
+def test_a_company_bought_is_not_the_actor_of_the_deal() -> None:
+    # Team-written: the sentence names only the company bought; the buyer is the article's.
+    bodies = {
+        "alone": "Zalando legte im Quartal zu. Dazu trug die Übernahme des Rivalen About You bei.",
+        "by": "Die Übernahme der Commerzbank durch die Unicredit rückt näher.",
+    }
+    events = extract_texts(bodies, datetime.date(2025, 11, 12)).events
+    deals = {
+        (a, c, cp)
+        for a, t, c, cp in events.select(
+            "article_id", "event_type", "company_id", "counterpart_company_id"
+        ).iter_rows()
+        if t == "merger_acquisition"
+    }
+    assert deals == {("alone", "zalando", "about_you"), ("by", "unicredit", "commerzbank")}
 
 
 def test_denied_ruled_out_and_long_done_deals_are_no_events() -> None:

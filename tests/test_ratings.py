@@ -5,6 +5,7 @@ acting as analysts are never the rated company's subject or actor."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -13,6 +14,7 @@ from finnews.extract.ratings import vocabulary
 from finnews.rules import RuleError, load_rules
 from tests.helpers import extract_texts
 
+ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ["company_id", "broker", "broker_company_id", "rating_action", "rating_word", "rating",
            "price_target", "previous_target", "target_currency"]  # fmt: skip
 
@@ -85,6 +87,27 @@ def test_a_rating_agency_named_without_analyst_words_stays_a_company() -> None:
     body = "Moody's steigerte den Umsatz im Quartal auf 1,8 Milliarden Dollar."
     figures = extract_texts({"m": body}, datetime.date(2025, 11, 25)).figures
     assert figures.select("value", "company_id").rows() == [(1.8e9, "moody_s")]
+
+
+def test_a_newspaper_cited_as_source_is_no_subject_nor_actor() -> None:
+    # Team-written: the paper is cited once, then named again beside the bank's figure.
+    body = (
+        "Die Commerzbank will laut Handelsblatt 3.900 Stellen streichen. "
+        "Das Handelsblatt nennt für die Bank Kosten von 700 Millionen Euro."
+    )
+    extraction = extract_texts({"h": body}, datetime.date(2025, 11, 25))
+    assert {c for (c,) in extraction.mentions.select("company_id").iter_rows()} == {
+        "commerzbank", "handelsblatt",
+    }  # fmt: skip
+    assert set(extraction.figures["company_id"]) == {"commerzbank"}
+    assert set(extraction.events["company_id"]) == {"commerzbank"}
+
+
+def test_every_media_id_is_a_company_of_the_seed() -> None:
+    seed = pl.read_csv(ROOT / "dbt_project" / "seeds" / "companies.csv")
+    newspapers = seed.filter(pl.col("sector").is_in(["Newspaper", "Magazine"]))
+    assert vocabulary().media <= set(seed["company_id"])
+    assert set(newspapers["company_id"]) <= vocabulary().media
 
 
 def test_every_rating_word_normalises_to_buy_hold_or_sell() -> None:

@@ -301,7 +301,9 @@ def _context() -> list[pl.Expr]:
     # "Dafür arbeitet der Konzern eng mit Nvidia zusammen": Nvidia is the partner, not the
     # one who acts (events then take the next company named, or the article's).
     after_mit = shadow_before(40).str.to_lowercase().str.contains(_AFTER_MIT)
-    return [held.alias("held"), after_und.alias("after_und"), after_mit.alias("after_mit")]
+    # "die Übernahme des Konkurrenten About You": the company bought, not the buyer.
+    taken = shadow_before(40).str.to_lowercase().str.contains(_TAKEN)
+    return [held.alias("held"), after_und.alias("after_und"), (after_mit | taken).alias("no_actor")]
 
 
 def shadow_after(chars: int) -> pl.Expr:
@@ -341,3 +343,7 @@ def _guarded() -> pl.Expr:
 
 _HELD = r"(?:beteiligung|anteile?|anteilen|stake) (?:an|bei) (?:der |dem |den )?$"
 _AFTER_MIT = r"\bmit (?:dem |der |den )?(?:[\w-]+ ){0,2}$"
+_TAKEN = (
+    r"\b(?:ubernahme|zukauf|kauf|erwerb|akquisition)s? (?:des |der |von |eines |einer )"
+    r"(?:[\w-]+ ){0,2}$"
+)

@@ -142,7 +142,7 @@ def detect_events(
         (pl.col("sentence_idx") + 1).alias("sentence_idx"),
         pl.col("date_here").alias("date_before"),
     )
-    actor = ~pl.col("after_mit") & ~pl.col("analyst").fill_null(False)
+    actor = ~pl.col("no_actor") & ~pl.col("analyst").fill_null(False)
     companies = (
         mentions.sort("char_start")
         .group_by(key)

@@ -42,6 +42,8 @@ class Vocabulary:
     agencies: frozenset[str]  # the aliases (lower case) of rating agencies
     broker_pattern: str  # (?i) any broker alias as a word
     quoted: str  # any rating word in quotes
+    media: frozenset[str]  # company ids of newspapers and magazines
+    source_words: str  # words citing a source, on the lower-cased sentence
 
 
 @lru_cache(maxsize=2)
@@ -66,33 +68,41 @@ def vocabulary(path: Path = RATINGS_FILE) -> Vocabulary:
     } | agencies
     analyst = data["analyst_words"].replace("{rating}", quoted)
     pattern = rf"(?i)\b(?:{alternation(sorted(brokers, key=len, reverse=True))})\b"
-    return Vocabulary(normalised, actions, analyst, brokers, frozenset(agencies), pattern, quoted)
+    return Vocabulary(
+        normalised, actions, analyst, brokers, frozenset(agencies), pattern, quoted,
+        frozenset(data.get("media", [])), data.get("source_words", "$^"),
+    )  # fmt: skip
 
 
 def flag_analysts(mentions: pl.DataFrame, sentences: pl.LazyFrame) -> pl.DataFrame:
     """`mentions` with `analyst`: the mention names a broker, in a sentence with analyst
-    words ("Die Deutsche Bank hob das Kursziel ...")."""
+    words ("Die Deutsche Bank hob das Kursziel ..."), or a newspaper cited as a source."""
     voc = vocabulary()
-    analyst_sentences = (
+    lower = pl.col("text").str.to_lowercase()
+    flagged_sentences = (
         sentences.select("article_id", "sentence_idx", "text")
-        .filter(pl.col("text").str.to_lowercase().str.contains(voc.analyst_words))
-        .select("article_id", "sentence_idx", pl.lit(True).alias("_analyst_sentence"))
+        .with_columns(
+            lower.str.contains(voc.analyst_words).alias("_analyst_sentence"),
+            lower.str.contains(voc.source_words).alias("_source_sentence"),
+        )
+        .filter(pl.col("_analyst_sentence") | pl.col("_source_sentence"))
+        .drop("text")
         .collect(engine="in-memory")
     )
     alias = pl.col("alias").str.to_lowercase()
     in_analyst_sentence = pl.col("_analyst_sentence").fill_null(False)
-    # A rating agency that acts as one anywhere in the article is the analyst everywhere in it.
+    # A rating agency that acts as one anywhere in the article is the analyst everywhere in
+    # it; so is a newspaper cited anywhere in it the source everywhere.
     agency = (
         (in_analyst_sentence & alias.is_in(list(voc.agencies)))
-        .any()
-        .over("article_id", "company_id")
-    )
+        | (pl.col("_source_sentence").fill_null(False) & pl.col("company_id").is_in(list(voc.media)))
+    ).any().over("article_id", "company_id")  # fmt: skip
     return (
-        mentions.join(analyst_sentences, on=["article_id", "sentence_idx"], how="left")
+        mentions.join(flagged_sentences, on=["article_id", "sentence_idx"], how="left")
         .with_columns(
             ((in_analyst_sentence & alias.is_in(list(voc.brokers))) | agency).alias("analyst")
         )
-        .drop("_analyst_sentence")
+        .drop("_analyst_sentence", "_source_sentence")
     )
 
 
@@ -191,7 +201,7 @@ def broker_mentions(ctx: pl.LazyFrame, mentions: pl.DataFrame) -> pl.DataFrame:
             pl.lit("company.broker").alias("rule_id"),
             pl.lit(False).alias("held"),
             pl.lit(False).alias("after_und"),
-            pl.lit(False).alias("after_mit"),
+            pl.lit(False).alias("no_actor"),
             pl.lit(True).alias("analyst"),
         )
         .select(mentions.columns)

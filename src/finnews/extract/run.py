@@ -488,7 +488,7 @@ def extract_articles(
     return Extraction(
         sentences=sentences.drop("shadow"),
         figures=figures,
-        mentions=mentions.drop("held", "after_und", "after_mit", "analyst"),
+        mentions=mentions.drop("held", "after_und", "no_actor", "analyst"),
         events=events,
         entities=entities,
         rule_hits=hits,
@@ -552,7 +552,7 @@ def _with_discovered(
             pl.lit("company.discovered").alias("rule_id"),
             pl.lit(False).alias("held"),
             pl.lit(False).alias("after_und"),
-            pl.lit(False).alias("after_mit"),
+            pl.lit(False).alias("no_actor"),
             pl.lit(False).alias("analyst"),
         )
         .filter(pl.col("company_id") != "")
@@ -579,7 +579,7 @@ def _mentions(ctx: pl.LazyFrame, aliases: pl.DataFrame) -> pl.DataFrame:
             "rule_id",
             "held",
             "after_und",
-            "after_mit",
+            "no_actor",
         )  # fmt: skip
         .collect(engine="in-memory")
     )
