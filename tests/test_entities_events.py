@@ -524,6 +524,20 @@ def test_a_company_bought_is_not_the_actor_of_the_deal() -> None:
     assert deals == {("alone", "zalando", "about_you"), ("by", "unicredit", "commerzbank")}
 
 
+def test_an_index_review_names_its_movers_not_the_provider_nor_a_parent() -> None:
+    # Team-written, in the style of an index review.
+    body = (
+        "Wie die Deutsche Börse mitteilte, steigt Hellofresh in den MDax auf. "
+        "Neu im SDax ist die Deutsche-Bank-Tochter DWS. "
+        "Ihren Platz räumen muss dafür Delivery Hero."
+    )
+    events = extract_texts({"i": body}, datetime.date(2025, 11, 12)).events
+    moves = events.filter(pl.col("event_type") == "index_change")
+    assert set(moves.select("sentence_idx", "company_id").iter_rows()) == {
+        (0, "hellofresh"), (1, "dws"), (2, "delivery_hero"),
+    }  # fmt: skip
+
+
 def test_denied_ruled_out_and_long_done_deals_are_no_events() -> None:
     bodies = {
         "denied": "BMW dementierte Berichte über eine Fusion mit Mercedes-Benz.",

@@ -303,7 +303,11 @@ def _context() -> list[pl.Expr]:
     after_mit = shadow_before(40).str.to_lowercase().str.contains(_AFTER_MIT)
     # "die Übernahme des Konkurrenten About You": the company bought, not the buyer.
     taken = shadow_before(40).str.to_lowercase().str.contains(_TAKEN)
-    return [held.alias("held"), after_und.alias("after_und"), (after_mit | taken).alias("no_actor")]
+    # "die Deutsche-Bank-Tochter DWS", "die Rocket-Internet-Beteiligung": the parent names
+    # the child, which is the one that acts.
+    parent = shadow_after(30).str.to_lowercase().str.contains(_PARENT_OF)
+    no_actor = after_mit | taken | parent
+    return [held.alias("held"), after_und.alias("after_und"), no_actor.alias("no_actor")]
 
 
 def shadow_after(chars: int) -> pl.Expr:
@@ -343,6 +347,7 @@ def _guarded() -> pl.Expr:
 
 _HELD = r"(?:beteiligung|anteile?|anteilen|stake) (?:an|bei) (?:der |dem |den )?$"
 _AFTER_MIT = r"\bmit (?:dem |der |den )?(?:[\w-]+ ){0,2}$"
+_PARENT_OF = r"^-(?:[a-z]+-)?[a-z]*(?:tochter|beteiligung|ableger|sparte)\b"
 _TAKEN = (
     r"\b(?:ubernahme|zukauf|kauf|erwerb|akquisition)s? (?:des |der |von |eines |einer )"
     r"(?:[\w-]+ ){0,2}$"

@@ -71,6 +71,13 @@ def _actor() -> pl.Expr:
 _EACH_NAMED = [t.name for t in RULES.types.values() if t.each_named]
 
 
+_NEVER = pl.DataFrame(
+    [(t.name, c) for t in RULES.types.values() for c in t.never],
+    schema={"event_type": pl.String, "company_id": pl.String},
+    orient="row",
+)
+
+
 def _each_named(events: pl.LazyFrame) -> pl.LazyFrame:
     """One event per actor named in the sentence, for the `_EACH_NAMED` types with more
     than one ("In den MDax steigen A, B und C auf"): each its own id, none the other's
@@ -227,6 +234,8 @@ def detect_events(
             ).alias("event_id"),
         )  # fmt: skip
         .pipe(_each_named)
+        # An index provider announces an index change; it never makes one (`roles.never`).
+        .join(_NEVER.lazy(), on=["event_type", "company_id"], how="anti", nulls_equal=False)
         # An event of no company, outside a sentence about a group of them, is news about
         # politics or the economy (real newspaper text), not a company's event.
         .filter(pl.col("company_id").is_not_null() | pl.col("_lower").str.contains(_GROUP))

@@ -101,6 +101,8 @@ class EventType:
     # Every company named as an actor in the sentence has an event of its own ("In den MDax
     # steigen A, B und C auf"), not only the first.
     each_named: bool = False
+    # Companies that never act in events of the type (index providers of an index_change).
+    never: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -242,9 +244,13 @@ def _event_type(path: Path, data: dict[str, Any]) -> EventType:
     each_named = roles.get("each_named", False)
     if not isinstance(each_named, bool):
         raise RuleError(f"{path.name}: roles.each_named must be true or false")
+    never = roles.get("never", [])
+    if not isinstance(never, list) or not all(isinstance(c, str) for c in never):
+        raise RuleError(f"{path.name}: roles.never must be a list of company ids")
     return EventType(
-        data["event_type"], data.get("description", ""), actor, counterpart, status, each_named
-    )
+        data["event_type"], data.get("description", ""), actor, counterpart, status, each_named,
+        tuple(never),
+    )  # fmt: skip
 
 
 def _anchors(
