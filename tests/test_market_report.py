@@ -265,3 +265,17 @@ def test_earlier_values_beside_a_figure_take_its_unit() -> None:
         ("reversed", 16.5, "percent"), ("reversed", 17.4, "percent"),
         ("after", 0.55, "EUR"), ("after", 0.5, "EUR"),
     }  # fmt: skip
+
+
+def test_earnings_per_share_beside_the_profit_is_no_offer() -> None:
+    bodies = {
+        "or": "Der Nettogewinn von Henkel betrug 2 Milliarden Euro oder 1,10 Euro je Aktie.",
+        "estimate": "Die Gewinnschätzungen je Aktie für Henkel liegen bei 2,90 Euro.",
+    }
+    extraction = extract_texts(bodies, datetime.date(2025, 10, 1))
+    found = extraction.figures
+    assert set(found.select("article_id", "value", "metric_type").iter_rows()) == {
+        ("or", 2e9, "profit"), ("or", 1.1, "eps"), ("estimate", 2.9, "eps"),
+    }  # fmt: skip
+    # An offer price would evidence a takeover; earnings per share do not.
+    assert "merger_acquisition" not in set(extraction.events["event_type"])
