@@ -105,6 +105,13 @@ def test_guards() -> None:
     ]  # fmt: skip
 
 
+def test_a_stock_exchange_named_as_the_market_is_no_company() -> None:
+    # "an der Wiener Börse" is where shares trade; the operator is written with its legal form.
+    assert ids("An der Wiener Börse stieg Andritz, die Wiener Börse AG meldete Umsätze.") == [
+        "andritz", "wiener_boerse",
+    ]  # fmt: skip
+
+
 def test_short_names_stock_news_uses() -> None:
     text = "DBAG, BBVA, IAG, KKR und Redcare berichten; Do&Co auch."
     assert ids(text) == [

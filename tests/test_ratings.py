@@ -72,6 +72,12 @@ def test_a_broker_is_never_the_subject_of_the_rated_company_figures() -> None:
     assert figures.select("metric_type", "company_id").rows() == [("price_target", "basf")]
 
 
+def test_a_swiss_cantonal_bank_rating_a_company_is_its_analyst() -> None:
+    body = "Die Basler Kantonalbank senkt das Kursziel für Ascom auf 10 Franken."
+    figures = extract_texts({"b": body}, datetime.date(2025, 11, 25)).figures
+    assert figures.select("metric_type", "company_id").rows() == [("price_target", "ascom")]
+
+
 def test_a_rating_agency_is_the_analyst_in_the_whole_article() -> None:
     # Team-written: the agency acts once with analyst words, then is named again with a
     # figure of the bank it rated; the bank, not the agency, is the figure's subject.
