@@ -118,6 +118,8 @@ def test_short_names_stock_news_uses() -> None:
         "deutsche_beteiligungs", "banco_bilbao_vizcaya_argentaria", "international_airlines",
         "kohlberg_kravis_roberts", "shop_apotheke_europe", "do_co",
     ]  # fmt: skip
+    # The Swiss IT distributor writes its name in capitals; the German word is no company.
+    assert ids("Also wuchs ALSO im Halbjahr, also schneller.") == ["also_holding"]
 
 
 def test_isin_and_wkn_link_to_their_company() -> None:
