@@ -279,3 +279,18 @@ def test_earnings_per_share_beside_the_profit_is_no_offer() -> None:
     }  # fmt: skip
     # An offer price would evidence a takeover; earnings per share do not.
     assert "merger_acquisition" not in set(extraction.events["event_type"])
+
+
+def test_directors_dealings_in_sum_are_no_single_company_s() -> None:
+    # Team-written: an insider report about one company, with the totals of all insiders.
+    body = (
+        "Der Henkel-Chef hat Aktien von Henkel gekauft.\n"
+        "Deutschlands Vorstände und Aufsichtsräte haben im Jahr für fast 500 Millionen Euro "
+        "Aktien der eigenen Unternehmen gekauft.\n"
+        "Insgesamt haben die Top-Manager für 482 Millionen Euro Aktien erworben.\n"
+        "Henkel zahlt eine Dividende von 1,85 Euro."
+    )
+    found = extract_texts({"i": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [
+        (5e8, None), (4.82e8, None), (1.85, "henkel"),
+    ]  # fmt: skip

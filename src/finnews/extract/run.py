@@ -134,6 +134,11 @@ def with_paragraph(spans: pl.LazyFrame, lines: pl.LazyFrame) -> pl.LazyFrame:
 _GROUP_SUBJECT = asciify_pattern(
     r"\b(?:[a-z]+-)?(?:konzerne|unternehmen|firmen|rivalen|wettbewerber|konkurrenten)\b"
     r"(?: haben| investierten| steckten| gaben| wollen)|\bdie branche\b"
+    # Directors' dealings in sum: "Deutschlands Vorstände und Aufsichtsräte haben für fast
+    # 500 Millionen Euro Aktien gekauft", "haben die Top-Manager ...", "die Insider kauften".
+    r"|\b(?:[a-z]+-)?(?:vorstände|manager|insider|aufsichtsräte)\b(?: und \w+)?"
+    r" (?:haben|hatten|kauften|verkauften|erwarben)\b"
+    r"|\b(?:haben|hatten) (?:die |deutschlands )?(?:[a-z]+-)?(?:vorstände|manager|insider)\b"
 )
 _COMPANIES_COUNTED = (
     r"(?:konzerne|konzernen|unternehmen|firmen|banken|geldhäuser|geldhäusern|institute|"
