@@ -294,3 +294,21 @@ def test_directors_dealings_in_sum_are_no_single_company_s() -> None:
     assert found.select("value", "company_id").rows() == [
         (5e8, None), (4.82e8, None), (1.85, "henkel"),
     ]  # fmt: skip
+
+
+def test_a_company_named_once_late_in_a_long_text_is_not_its_main_company() -> None:
+    # Team-written: a tax report that names a platform once, in its last sentence.
+    body = (
+        "Die Gemeinden des Landes klagen über Ausfälle bei der Ortstaxe für Ferienwohnungen. "
+        "Nach Schätzungen der Finanzverwaltung fehlen ihnen jedes Jahr mehr als 9 Millionen "
+        "Euro, weil viele Vermieter ihre Einnahmen nicht melden und die Kontrollen selten "
+        "sind. Die Landesregierung will die Meldepflicht deshalb verschärfen und prüft "
+        "strengere Strafen für säumige Vermieter in den Tourismusregionen. "
+        "Gespräche mit Airbnb laufen."
+    )
+    found = extract_texts({"t": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [(9e6, None)]
+    # Named early, the company is the text's subject.
+    short = "Airbnb meldet mehr Buchungen. Der Umsatz stieg auf 3 Milliarden Dollar."
+    found = extract_texts({"s": short}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [(3e9, "airbnb")]

@@ -73,6 +73,8 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
         mentions.group_by("article_id", "company_id")
         .agg(pl.len().alias("n"), pl.col("char_start").min().alias("first"))
         .sort(["article_id", "n", "first"], descending=[False, True, False])
+        # A company named once, late in a long text, is no article's main company.
+        .filter((pl.col("n") >= 2) | (pl.col("first") < 300))
         .group_by("article_id", maintain_order=True)
         .agg(pl.col("company_id").first().alias("main_company_id"))
     )
