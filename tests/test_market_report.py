@@ -312,3 +312,16 @@ def test_a_company_named_once_late_in_a_long_text_is_not_its_main_company() -> N
     short = "Airbnb meldet mehr Buchungen. Der Umsatz stieg auf 3 Milliarden Dollar."
     found = extract_texts({"s": short}, datetime.date(2025, 10, 1)).figures
     assert found.select("value", "company_id").rows() == [(3e9, "airbnb")]
+
+
+def test_a_paragraph_subject_after_a_fronted_phrase_and_its_verb() -> None:
+    # Team-written: the second paragraph names its company after "Nach ... hat der".
+    body = (
+        "Versorger im Halbjahr\n\n"
+        "Die EnBW steigerte den Umsatz deutlich. Der Gewinn legte um 20 Prozent zu. "
+        "Die EnBW bleibt vorsichtig. Die EnBW investiert weiter.\n\n"
+        "Nach einem starken Halbjahr hat der Versorger RWE die Prognose angehoben. "
+        "Der Nettogewinn stieg um 150 Prozent.\n"
+    )
+    found = extract_texts({"v": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [(20.0, "enbw"), (150.0, "rwe")]

@@ -191,7 +191,14 @@ def _named_before(
 
 
 # At most three words before a sentence's subject: "Die spanische Fondsplattform Allfunds".
-_SUBJECT_POSITION = r"^(?:[\w-]+\s+){0,3}$"
+_SUBJECT_POSITION = (
+    r"^(?:[\w-]+\s+){0,3}$"
+    # The subject after a fronted phrase and the verb: "Nach einem guten ersten Halbjahr hat
+    # der Verbund ...", "Im Quartal steigerte der Versorger RWE ...".
+    r"|^[^,;:]{0,80}\s(?:hat|hatte|haben|ist|war|will|wollte|soll|sollte|kann|konnte|muss|"
+    r"musste|wird|wurde|steigerte|erhöhte|meldete|verbuchte|erzielte|senkte|machte|"
+    r"schrieb|verdiente|setzte)\s+(?:der|die|das)?\s*(?:[A-ZÄÖÜ][\w-]+\s+)?$"
+)
 
 
 def _up_to_figure(column: str) -> pl.Expr:
