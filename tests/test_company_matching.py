@@ -118,6 +118,10 @@ def test_short_names_stock_news_uses() -> None:
         "deutsche_beteiligungs", "banco_bilbao_vizcaya_argentaria", "international_airlines",
         "kohlberg_kravis_roberts", "shop_apotheke_europe", "do_co",
     ]  # fmt: skip
+    assert ids("Swiss Re, Kühne+Nagel, Gea, Kion, LEG und Vienna Insurance legten zu.") == [
+        "swiss_reinsurance", "kuehne_nagel", "gea", "kion", "leg_immobilien",
+        "vienna_insurance_group",
+    ]  # fmt: skip
     # The Swiss IT distributor writes its name in capitals; the German word is no company.
     assert ids("Also wuchs ALSO im Halbjahr, also schneller.") == ["also_holding"]
 

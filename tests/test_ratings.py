@@ -109,6 +109,16 @@ def test_a_newspaper_cited_as_source_is_no_subject_nor_actor() -> None:
     assert set(extraction.events["company_id"]) == {"commerzbank"}
 
 
+def test_a_consultancy_whose_study_is_cited_is_no_subject() -> None:
+    # Team-written: a study's totals over an index are no company's, nor the auditor's.
+    body = (
+        "Die Dax-Konzerne schütten 30 Milliarden Euro aus, wie eine Studie der "
+        "Beratungsgesellschaft EY zeigt. Laut EY stieg der Gewinn um 6 Prozent."
+    )
+    figures = extract_texts({"e": body}, datetime.date(2025, 11, 25)).figures
+    assert "ey" not in set(figures["company_id"].drop_nulls())
+
+
 def test_every_media_id_is_a_company_of_the_seed() -> None:
     seed = pl.read_csv(ROOT / "dbt_project" / "seeds" / "companies.csv")
     newspapers = seed.filter(pl.col("sector").is_in(["Newspaper", "Magazine"]))
