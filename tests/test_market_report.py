@@ -325,3 +325,17 @@ def test_a_paragraph_subject_after_a_fronted_phrase_and_its_verb() -> None:
     )
     found = extract_texts({"v": body}, datetime.date(2025, 10, 1)).figures
     assert found.select("value", "company_id").rows() == [(20.0, "enbw"), (150.0, "rwe")]
+
+
+def test_a_company_name_before_a_move_verb_is_its_share_moving() -> None:
+    bodies = {
+        "share": "Nestlé gewann. Helvetia stieg um 0,5 Prozent. Zurich Insurance sanken 0,7 Prozent.",
+        # A thing that grows takes an article; it stays the company's segment growth.
+        "segment": "Bei Siemens stieg der Umsatz. Die Nachfrage stieg um 9 Prozent.",
+    }
+    found = extract_texts(bodies, datetime.date(2025, 10, 1)).figures
+    assert set(found.select("article_id", "value", "metric_type", "company_id").iter_rows()) == {
+        ("share", 0.5, "price_change", "helvetia"),
+        ("share", -0.7, "price_change", "zurich_insurance"),
+        ("segment", 9.0, "segment_growth", "siemens"),
+    }

@@ -622,6 +622,37 @@ def _economy_growth() -> list[pl.Expr]:
     ]
 
 
+# "Helvetia stieg um 0,5 Prozent", "Zurich Insurance sanken 0,7 Prozent": a company's name
+# with no article, right before a move verb, is its share in a market report (a thing that
+# grows takes an article: "Die Nachfrage stieg um 0,8 Prozent"). Read after the subject, on
+# the figures the metric rules left as growth of something unnamed.
+COMPANY_MOVE_RULE = "price_change.company_moved"
+_NAME_THEN_MOVE = (
+    r"^(?:[A-Z][\w&.+-]*\s+){1,3}(?:stieg|stiegen|sank|sanken|fiel|fielen|verlor|verloren|"
+    r"gewann|gewannen|legte|legten|kletterte|kletterten|zog|zogen|bu(?:ss|ß)te|bu(?:ss|ß)ten|"
+    r"ruckte|ruckten|verbilligte|verbilligten|verteuerte|verteuerten)\b(?:\s+[\w-]+){0,3}?"
+    r"(?:\s+um)?\s*$"
+)
+_NO_NAME = r"^(?:Die|Der|Das|Den|Dem|Des|Ein|Eine|Einer|Im|In|Bei|Nach|Auch|Mit|Von|Zum|Zur|Am|Seit|Laut)\b"
+
+
+def _company_moves() -> list[pl.Expr]:
+    lead = _up_to_figure("shadow")
+    moved = (
+        (pl.col("metric_rule_id") == "segment_growth.growth_verb")
+        & pl.col("company_id").is_not_null()
+        & lead.str.contains(_NAME_THEN_MOVE)
+        & ~lead.str.contains(_NO_NAME)
+    ).fill_null(False)
+    return [
+        pl.when(moved).then(pl.lit("price_change")).otherwise("metric_type").alias("metric_type"),
+        pl.when(moved)
+        .then(pl.lit(COMPANY_MOVE_RULE))
+        .otherwise("metric_rule_id")
+        .alias("metric_rule_id"),
+    ]
+
+
 # "8,31 Billionen Won (6,74 Milliarden Euro)": a converted amount in brackets right after
 # the amount it converts.
 _CONVERSION_GAP = r"^\s*\(\s*(?:(?:rund|etwa|knapp|gut|ca\.|umgerechnet|umgerechnet rund)\s+)?$"
@@ -708,6 +739,7 @@ def _figures(
             paragraphs,
         )
         .with_columns(_economy_growth())
+        .with_columns(_company_moves())
         .pipe(_conversions_as_converted)
         .select(
             "figure_id",
