@@ -339,3 +339,13 @@ def test_a_company_name_before_a_move_verb_is_its_share_moving() -> None:
         ("share", -0.7, "price_change", "zurich_insurance"),
         ("segment", 9.0, "segment_growth", "siemens"),
     }
+
+
+def test_a_sentence_opened_by_the_company_s_trade_speaks_of_the_one_before() -> None:
+    # Team-written: a market report; the insurer of the second sentence is Helvetia.
+    body = (
+        "Im SMI legte Nestlé zu, Nestlé war gefragt. Helvetia stieg um 0,5 Prozent. "
+        "Der Versicherer hat den Halbjahresgewinn um 9,8 Prozent gesteigert."
+    )
+    found = extract_texts({"m": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [(0.5, "helvetia"), (9.8, "helvetia")]

@@ -229,6 +229,10 @@ def _organisation_before(figures: pl.LazyFrame, organisations: pl.LazyFrame) -> 
     )
 
 
+_TRADE_OPENING = (
+    r"^(?:Der|Die|Das) (?i:[a-zäöüß-]*(?:konzern|unternehmen|versicherer|hersteller|gruppe|firma|"
+    r"händler|anbieter|versorger|spezialist|zulieferer|riese|autobauer|chipentwickler))\b"
+)
 _PLACE_PREPOSITION = (
     r"(?i)^(?:auf|an|am|bei|beim|über|von|vom|in|im|mit|für|laut|nach|zu|zur|zum)\b"
 )
@@ -307,8 +311,20 @@ def _subject_company(
         .group_by("figure_id")
         .agg(pl.col("company_id").first().alias("paragraph_company_id"))
     )
+    # "Helvetia stieg um 0,5 Prozent. Der Versicherer hat den Halbjahresgewinn um 9,8 Prozent
+    # gesteigert": a sentence opened by its company's trade speaks of the company the sentence
+    # before named first.
+    previous = (
+        holders.filter(~discovered)
+        .sort("char_start")
+        .group_by("article_id", "sentence_idx")
+        .agg(pl.col("company_id").first().alias("previous_company_id"))
+        .with_columns(pl.col("sentence_idx") + 1)
+    )
+    anaphor = _up_to_figure("text").str.contains(_TRADE_OPENING)
     return (
         figures.join(before, on="figure_id", how="left")
+        .join(previous, on=["article_id", "sentence_idx"], how="left")
         .join(other_org, on="figure_id", how="left")
         .with_columns(pl.col("other_org", "org_acts").fill_null(False))
         .join(main, on="article_id", how="left")
@@ -333,7 +349,14 @@ def _subject_company(
                 | (pl.col("metric_type") == "macro_indicator")
             )
             .then(pl.lit(None, pl.String))
-            .otherwise(pl.coalesce("named_before", "paragraph_company_id", "main_company_id"))
+            .otherwise(
+                pl.coalesce(
+                    "named_before",
+                    pl.when(anaphor).then("previous_company_id"),
+                    "paragraph_company_id",
+                    "main_company_id",
+                )
+            )
             .alias("company_id")
         )
         .drop(
@@ -344,6 +367,7 @@ def _subject_company(
             "main_company_id",
             "_n_named",
             "paragraph_company_id",
+            "previous_company_id",
         )
     )
 
