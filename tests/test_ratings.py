@@ -78,6 +78,12 @@ def test_a_swiss_cantonal_bank_rating_a_company_is_its_analyst() -> None:
     assert figures.select("metric_type", "company_id").rows() == [("price_target", "ascom")]
 
 
+def test_an_investment_house_commenting_is_no_actor() -> None:
+    body = "Vom Investmenthaus Oddo BHF hieß es, die Gewinnwarnung von Siemens Energy sei zu viel."
+    events = extract_texts({"o": body}, datetime.date(2025, 11, 25)).events
+    assert set(events["company_id"]) == {"siemens_energy"}
+
+
 def test_a_rating_agency_is_the_analyst_in_the_whole_article() -> None:
     # Team-written: the agency acts once with analyst words, then is named again with a
     # figure of the bank it rated; the bank, not the agency, is the figure's subject.
