@@ -490,20 +490,23 @@ def test_entities_first_met_in_held_out_v7() -> None:
     assert "Mobilfunknetze" not in {name for _, name in found}
 
 
+def _actors_and_counterparts(bodies: dict[str, str], event_type: str) -> set[tuple]:
+    """(article, actor, counterpart) of each event of `event_type` in team-written texts."""
+    events = extract_texts(bodies, datetime.date(2025, 11, 12)).events
+    return set(
+        events.filter(pl.col("event_type") == event_type)
+        .select("article_id", "company_id", "counterpart_company_id")
+        .iter_rows()
+    )
+
+
 def test_a_partner_named_after_mit_is_the_counterpart_not_the_actor() -> None:
     bodies = {
         "konzern": "Infineon hat Rekordzahlen vorgelegt. Dafür arbeitet der Konzern eng mit "
         "Nvidia zusammen.",
         "named": "SAP hat gemeinsam mit Nvidia eine KI-Plattform entwickelt.",
     }
-    events = extract_texts(bodies, datetime.date(2025, 11, 12)).events
-    partnerships = {
-        (a, c, cp)
-        for a, t, c, cp in events.select(
-            "article_id", "event_type", "company_id", "counterpart_company_id"
-        ).iter_rows()
-        if t == "partnership"
-    }
+    partnerships = _actors_and_counterparts(bodies, "partnership")
     assert partnerships == {("konzern", "infineon", "nvidia"), ("named", "sap", "nvidia")}
 
 
@@ -513,14 +516,7 @@ def test_a_company_bought_is_not_the_actor_of_the_deal() -> None:
         "alone": "Zalando legte im Quartal zu. Dazu trug die Übernahme des Rivalen About You bei.",
         "by": "Die Übernahme der Commerzbank durch die Unicredit rückt näher.",
     }
-    events = extract_texts(bodies, datetime.date(2025, 11, 12)).events
-    deals = {
-        (a, c, cp)
-        for a, t, c, cp in events.select(
-            "article_id", "event_type", "company_id", "counterpart_company_id"
-        ).iter_rows()
-        if t == "merger_acquisition"
-    }
+    deals = _actors_and_counterparts(bodies, "merger_acquisition")
     assert deals == {("alone", "zalando", "about_you"), ("by", "unicredit", "commerzbank")}
 
 

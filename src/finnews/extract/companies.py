@@ -300,9 +300,10 @@ def _context() -> list[pl.Expr]:
     after_und = shadow_before(5) == " und "
     # "Dafür arbeitet der Konzern eng mit Nvidia zusammen": Nvidia is the partner, not the
     # one who acts (events then take the next company named, or the article's).
-    after_mit = shadow_before(40).str.to_lowercase().str.contains(_AFTER_MIT)
+    lead = shadow_before(40).str.to_lowercase()
+    after_mit = lead.str.contains(_AFTER_MIT)
     # "die Übernahme des Konkurrenten About You": the company bought, not the buyer.
-    taken = shadow_before(40).str.to_lowercase().str.contains(_TAKEN)
+    taken = lead.str.contains(_TAKEN)
     # "die Deutsche-Bank-Tochter DWS", "die Rocket-Internet-Beteiligung": the parent names
     # the child, which is the one that acts.
     parent = shadow_after(30).str.to_lowercase().str.contains(_PARENT_OF)

@@ -630,20 +630,19 @@ def _mentions(ctx: pl.LazyFrame, aliases: pl.DataFrame) -> pl.DataFrame:
 NO_COMPANY_GROWTH_RULE = "macro_indicator.no_company_growth"
 
 
+def _retyped(where: pl.Expr, metric_type: str, rule_id: str) -> list[pl.Expr]:
+    """metric_type and metric_rule_id set to these where `where` holds, kept elsewhere."""
+    return [
+        pl.when(where).then(pl.lit(metric_type)).otherwise("metric_type").alias("metric_type"),
+        pl.when(where).then(pl.lit(rule_id)).otherwise("metric_rule_id").alias("metric_rule_id"),
+    ]
+
+
 def _economy_growth() -> list[pl.Expr]:
     economy = (pl.col("metric_rule_id") == "segment_growth.growth_verb") & pl.col(
         "company_id"
     ).is_null()
-    return [
-        pl.when(economy)
-        .then(pl.lit("macro_indicator"))
-        .otherwise("metric_type")
-        .alias("metric_type"),
-        pl.when(economy)
-        .then(pl.lit(NO_COMPANY_GROWTH_RULE))
-        .otherwise("metric_rule_id")
-        .alias("metric_rule_id"),
-    ]
+    return _retyped(economy, "macro_indicator", NO_COMPANY_GROWTH_RULE)
 
 
 # "Helvetia stieg um 0,5 Prozent", "Zurich Insurance sanken 0,7 Prozent": a company's name
@@ -668,13 +667,7 @@ def _company_moves() -> list[pl.Expr]:
         & lead.str.contains(_NAME_THEN_MOVE)
         & ~lead.str.contains(_NO_NAME)
     ).fill_null(False)
-    return [
-        pl.when(moved).then(pl.lit("price_change")).otherwise("metric_type").alias("metric_type"),
-        pl.when(moved)
-        .then(pl.lit(COMPANY_MOVE_RULE))
-        .otherwise("metric_rule_id")
-        .alias("metric_rule_id"),
-    ]
+    return _retyped(moved, "price_change", COMPANY_MOVE_RULE)
 
 
 # "8,31 Billionen Won (6,74 Milliarden Euro)": a converted amount in brackets right after
