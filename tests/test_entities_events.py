@@ -738,3 +738,42 @@ def test_an_index_review_gives_each_company_named_its_own_event() -> None:
     assert sorted(index["company_id"]) == ["hella", "siltronic", "sixt"]
     assert index["counterpart_company_id"].is_null().all()
     assert events["event_id"].is_unique().all()
+
+
+def test_a_name_before_a_legal_form_is_an_organisation_candidate() -> None:
+    # Team-written: names with a legal form; the cue words before them are no part of it.
+    body = (
+        "Die Brauhaus Kesselbach AG gibt neue Aktien aus. "
+        "Die Beteiligungsgesellschaft Nordlicht Kapital SE (NKS) wächst. "
+        "Der Zulieferer Tannhof & Söhne GmbH, die 7R SA und die Deutsche Bank AG verhandeln. "
+        "Der Brauereikonzerns AB Inbev ist ein Name, kein Rechtsform-Fall."
+    )
+    found = extract_texts({"l": body}, datetime.date(2025, 10, 1)).entities
+    legal = found.filter(pl.col("rule_id") == "organisation_candidate.legal_form")
+    assert set(legal["name"]) >= {"7R", "Brauhaus Kesselbach", "Nordlicht Kapital"}
+    # "Tannhof & Söhne" (after a cue too) is found once; no rule takes a legal form for a name.
+    assert found.filter(pl.col("name") == "Tannhof & Söhne").height == 1
+    assert set(found["name"]) & {"AG", "SE", "GmbH", "SA", "Inbev"} == set()
+    for row in found.iter_rows(named=True):
+        assert body[row["char_start"] : row["char_end"]] == row["name"]
+
+
+def test_an_organisation_outside_the_seed_named_twice_early_is_the_main_company() -> None:
+    # Team-written: a small-cap's capital increase; the company is in no index.
+    body = (
+        "Brauhaus Kesselbach AG erhöht das Kapital\n\n"
+        "Die Brauhaus Kesselbach AG gibt 200.000 neue Aktien aus. Ausgegeben werden die "
+        "Aktien zu 4,20 Euro je Stück. Die Aktie verlor 2,5 Prozent."
+    )
+    found = extract_texts({"k": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [
+        (200000.0, "brauhaus_kesselbach"), (4.2, "brauhaus_kesselbach"),
+        (-2.5, "brauhaus_kesselbach"),
+    ]  # fmt: skip
+    # Named once, late, a discovered organisation is not the text's company.
+    late = (
+        "Die Börsen in Europa schlossen fester. Der Umsatz im Handel lag bei 3 Milliarden "
+        "Euro, wie Händler sagten. Am Abend legte die Brauhaus Kesselbach AG Zahlen vor."
+    )
+    found = extract_texts({"m": late}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [(3e9, None)]

@@ -15,10 +15,13 @@ Everything is a regex over the sentence text run by `find_spans` (polars, vector
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from finnews.lexicon import alternation
 from finnews.spans import find_spans
+from finnews.universe import load_rules as load_universe_rules
 
 _NAME = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
 ROLES = [
@@ -209,12 +212,34 @@ ORG_CUES = [
 # comma or bracket, or the end of the sentence. Hyphenated and two-word names count
 # ("T-Mobile US", "About You"). A cue may be the tail of a compound ("US-Tochter").
 _ORG_WORD = r"[A-Z][A-Za-z0-9.&]*(?:-[A-Z][A-Za-z0-9.&]*)*"
+# A compound ending in one of these is a cue too ("US-Chipkonzern", "Onlinebank").
+_CUE_TAILS = "behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist|plattform|ausrüster|rivale|konkurrent"
 ORG = (
-    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:behörde|aufsicht|konzern|hersteller|händler|bank|entwickler|bauer|unternehmen|gesellschaft|tochter|werft|dienst|betreiber|vermittler|anbieter|spezialist|plattform|ausrüster|rivale|konkurrent))(?:s|en|n)?\s+"
+    rf"(?:\b[A-Z]{{2,4}}-)?(?:\b(?:{alternation(ORG_CUES)})|[a-zäöüß](?:{_CUE_TAILS}))(?:s|en|n)?\s+"
     # "Pratt & Whitney": two names joined by "&" are one.
     rf"(?P<org>{_ORG_WORD}(?:\s&\s{_ORG_WORD}|\s(?:[A-Z]{{2,4}}|[A-Z][a-z]+))?)"
     r"(?P<after>[,;:)(]|\s[a-z]|[.!?]?$)"
 )
+# "die Brauhaus Kesselbach AG", "der Zwahlen & Mayr SA": one to three capitalized words
+# before a legal form (those of data/company_universe.yaml that are no plain word: "AG",
+# "GmbH", "plc", "N.V.", not "Group" or "Holding") name a company. The name is the words
+# before it: the text names the company without its legal form elsewhere.
+LEGAL_FORMS = [
+    form
+    for form in load_universe_rules().legal_forms
+    if not re.fullmatch(r"[A-Z][a-z]+", form) and not form.startswith("&")
+]
+# A word of the name starts with a capital, or digits and a capital ("4T SA").
+_LEGAL_WORD = r"(?:\d*[A-ZÄÖÜ])[\wäöüß.&]*(?:-[A-ZÄÖÜ][\wäöüß.&]*)*"
+# After the form comes a lower-case word, a bracket or punctuation: "AB Inbev" is a name.
+LEGAL_NAME = (
+    rf"(?P<legal>{_LEGAL_WORD}(?:\s(?:&\s)?{_LEGAL_WORD}){{0,2}})"
+    rf"\s(?:{alternation(LEGAL_FORMS)})(?:[,;:)(]|\s[a-zäöüß(„\"]|[.!?]?$)"
+)
+# Sentence words and cues that open the words before a legal form ("Die", "Tochter",
+# "Beteiligungsgesellschaft").
+_LEGAL_LEAD = rf"^(?:(?:{{words}}|[A-ZÄÖÜ][a-zäöüß]*(?:{_CUE_TAILS}))(?:s|es|en|n)?\s+)+"
+
 # "der Konzern Investitionen von ...": one word with an abstract noun's suffix is no name.
 _ABSTRACT = r"^[A-ZÄÖÜ][a-zäöüß]+(?:ung|ungen|ion|ionen|heit|heiten|keit|keiten|schaft|schaften|ität|itäten)$"
 _ENDS_IN_CUE = rf"(?:^|-)(?:{alternation(ORG_CUES)})(?:s|n|en|ern|e)?$"
@@ -365,6 +390,8 @@ def extract_entities(
         )
         .filter(~pl.col("name").is_in(known) & ~pl.col("name").is_in(list(_NOT_ORGS)))
         .filter(~pl.col("name").str.strip_chars_end("s").is_in(known))
+        # "Die Deutsche Bank AG": the legal form after a cue-like name is no name.
+        .filter(~pl.col("name").is_in(LEGAL_FORMS))
         # "iPhone-Konzern App-Entwicklern untersagt": a cue noun itself is no name.
         .filter(
             ~pl.col("name").str.contains(_ENDS_IN_CUE)
@@ -372,6 +399,28 @@ def extract_entities(
             & ~pl.col("name").str.contains(_ABBREVIATED_NOUN)
             & ~pl.col("name").str.contains(_COMPOUND_NOUN)
         )
+    )
+    lead = _LEGAL_LEAD.format(words=alternation([*_NOT_ORGS, *ORG_CUES]))
+    legal = (
+        _spans(sentences, LEGAL_NAME, keep)
+        .with_columns(
+            *_typed("organisation_candidate", pl.col("legal").str.replace(lead, "")),
+            pl.lit("organisation_candidate.legal_form").alias("rule_id"),
+        )
+        # The name ends where the words before the legal form end.
+        .with_columns(
+            (
+                pl.col("char_start")
+                + pl.col("legal").str.len_chars().cast(pl.Int64)
+                - pl.col("name").str.len_chars().cast(pl.Int64)
+            ).alias("char_start")
+        )
+        .with_columns(
+            (pl.col("char_start") + pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_end")
+        )
+        .filter((pl.col("name") != "") & ~pl.col("name").is_in(known))
+        # "Deutsche Beteiligung AG" is the seed's "Deutsche Beteiligungs": no other company.
+        .filter(~(pl.col("name") + "s").is_in(known) & ~pl.col("name").str.contains(_ABSTRACT))
     )
     authorities = _spans(sentences, AUTHORITY, keep).with_columns(
         *_typed("organisation_candidate", pl.col("authority")),
@@ -386,7 +435,7 @@ def extract_entities(
         .with_columns((pl.col("char_start") + name_len).alias("char_end"))
         .filter(~pl.col("name").is_in(known))
     )
-    frames = (people, people_by_name, products, places, orgs, authorities, groups)
+    frames = (people, people_by_name, products, places, orgs, legal, authorities, groups)
     return (
         pl.concat([frame.select(columns) for frame in frames], how="vertical")
         # One row per entity and place: a person named with a role keeps it.

@@ -68,13 +68,26 @@ def _span_id(prefix: str) -> pl.Expr:
 
 
 def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
-    """The most mentioned company of each article; ties go to the one named first."""
+    """The most mentioned company of each article; ties go to the one named first.
+
+    `mentions` are the article's actors, organisations found outside the seed
+    (`company.discovered`) included: those stand for a small-cap's article ("Capital Stage
+    AG beschließt Kapitalerhöhung") only when named twice, first in the opening lines."""
+    discovered = pl.col("rule_id") == "company.discovered"
     return (
         mentions.group_by("article_id", "company_id")
-        .agg(pl.len().alias("n"), pl.col("char_start").min().alias("first"))
-        .sort(["article_id", "n", "first"], descending=[False, True, False])
+        .agg(
+            pl.len().alias("n"),
+            pl.col("char_start").min().alias("first"),
+            discovered.all().alias("_found"),
+        )
+        .sort(["article_id", "n", "_found", "first"], descending=[False, True, False, False])
         # A company named once, late in a long text, is no article's main company.
-        .filter((pl.col("n") >= 2) | (pl.col("first") < 300))
+        .filter(
+            pl.when(pl.col("_found"))
+            .then((pl.col("n") >= 2) & (pl.col("first") < 300))
+            .otherwise((pl.col("n") >= 2) | (pl.col("first") < 300))
+        )
         .group_by("article_id", maintain_order=True)
         .agg(pl.col("company_id").first().alias("main_company_id"))
     )
@@ -505,7 +518,7 @@ def extract_articles(
     seed_actors = mentions.lazy().filter(
         ~pl.col("analyst") & (pl.col("rule_id") != "company.discovered")
     )
-    main = _main_company(seed_actors)
+    main = _main_company(mentions.lazy().filter(~pl.col("analyst")))
     with _stage(timings, "figures"):
         lines = line_starts(art).collect(engine="in-memory").lazy()
         paragraph_names = _paragraph_subjects(seed_actors, ctx, lines)
