@@ -349,3 +349,18 @@ def test_a_sentence_opened_by_the_company_s_trade_speaks_of_the_one_before() -> 
     )
     found = extract_texts({"m": body}, datetime.date(2025, 10, 1)).figures
     assert found.select("value", "company_id").rows() == [(0.5, "helvetia"), (9.8, "helvetia")]
+
+
+def test_a_share_move_before_its_company_is_the_company_named_after_it() -> None:
+    # Team-written: a year review that gives the move first and the company after it.
+    body = (
+        "Der Leitindex schloss das Jahr mit einem Plus.\n"
+        "48,5 Prozent legte die Aktie des Papierherstellers Mondi heuer zu.\n"
+        "Auf der Verliererseite lag mit einem Minus von 3,2 Prozent die Lufthansa.\n"
+        "Der Umsatz stieg um 5 Prozent, mehr als bei BMW."
+    )
+    found = extract_texts({"y": body}, datetime.date(2025, 10, 1)).figures
+    rows = found.select("value", "company_id").rows()
+    assert rows[:2] == [(48.5, "mondi"), (-3.2, "lufthansa")]
+    # Only a share's move or price: revenue growth is not the company it is compared with.
+    assert rows[2][0] == 5.0 and rows[2][1] != "bmw"
