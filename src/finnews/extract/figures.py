@@ -278,7 +278,12 @@ def range_columns() -> list[pl.Expr]:
 _ANAPHORA = r"^(?:(?:Das|Dies|Dieses) (?:entspricht|bedeutet|ist ein|sind|war ein|waren)|Das (?:Wachstum|Plus|Minus)|Der (?:Zuwachs|Anstieg|Rückgang)|Das Volumen|(?:Bisher|Zuvor|Ursprünglich|Im Vorjahr|Ein Jahr zuvor) (?:hatte|hatten|war|waren|lag|lagen|hat|haben))\b"
 # "Seit dem Bekanntwerden der Pläne summiert sich das Minus auf knapp 10 Prozent": a move
 # carried on from the sentence before, wherever it stands in the sentence.
-_CARRIED = r"\bsummiert sich (?:das|der) (?:Minus|Plus|Verlust|Zuwachs|Anstieg)\b"
+# "Statt 3,50 Euro lautet es nun 3,00 Euro": a value replaced, the measure (a target) was
+# named in the sentence before.
+_CARRIED = (
+    r"\bsummiert sich (?:das|der) (?:Minus|Plus|Verlust|Zuwachs|Anstieg)\b"
+    r"|^Statt\b|\bstatt (?:bei )?[\d.,]+ (?:Euro|Dollar|US-Dollar|Franken)\b"
+)
 _HEAD_NOUN = rf"([a-z][a-z-]+)\s+(?:in hohe\s+)?von{_QUALIFIED}\s*$"
 _ANTECEDENT = r"([a-z-]+)\s*,\s+(?:deren|dessen)\b[^,;:]*$"
 
