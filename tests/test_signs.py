@@ -38,6 +38,13 @@ CASES = [
     ("Die Allianz legte 1,1 Prozent zu, die Munich Re 0,9 Prozent.", "0,9 Prozent", 0.9),
     ("Seit Jahresbeginn summiert sich der Verlust auf rund 23 Prozent.", "rund 23 Prozent", -23.0),
     ("Die Aktie notierte 0,7 Prozent leichter bei 81 Euro.", "0,7 Prozent", -0.7),
+    # A fronted figure before its verb; a fall "in die Tiefe"; a place list without a verb.
+    ("8,3 Prozent verlor der Leitindex im Jahr.", "8,3 Prozent", -8.3),
+    ("Gut 14 Prozent an Wert verlor indes die Aktie des Baukonzerns.", "Gut 14 Prozent", -14.0),
+    ("Die Papiere rauschten um mehr als 9 Prozent in die Tiefe.", "mehr als 9 Prozent", -9.0),
+    ("Zwischenzeitlich waren die Anteilsscheine um knapp 11 Prozent abgesackt.", "knapp 11 Prozent", -11.0),
+    ("In Wien lag das Minus bei 4 Prozent, in Prag und Warschau jeweils sogar bei rund 6,5 Prozent.", "rund 6,5 Prozent", -6.5),
+    ("In Wien stieg der Index um 4 Prozent, in Prag sogar um 6,5 Prozent.", "6,5 Prozent", 6.5),
     # The first direction after the figure decides.
     ("Seit Jahresbeginn hat sie gut 6 Prozent zugelegt und damit schwächer abgeschnitten als der Nasdaq 100.", "gut 6 Prozent", 6.0),
     # Plain "fallen", a verb-final clause, a trailing "Minus", "unter dem", an inflected
