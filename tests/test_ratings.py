@@ -84,6 +84,16 @@ def test_an_investment_house_commenting_is_no_actor() -> None:
     assert set(events["company_id"]) == {"siemens_energy"}
 
 
+def test_a_bank_s_expert_commenting_is_no_actor() -> None:
+    # Team-written: the expert of a bank judges another company's warning.
+    body = (
+        "Die Beispiel AG hat ihre Prognose gesenkt. Für den Experten Max Muster von der "
+        "Commerzbank ist nach der Prognosesenkung klar, dass die Erwartungen sinken."
+    )
+    events = extract_texts({"x": body}, datetime.date(2025, 11, 25)).events
+    assert "commerzbank" not in set(events["company_id"])
+
+
 def test_a_rating_agency_is_the_analyst_in_the_whole_article() -> None:
     # Team-written: the agency acts once with analyst words, then is named again with a
     # figure of the bank it rated; the bank, not the agency, is the figure's subject.
