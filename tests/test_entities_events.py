@@ -777,3 +777,15 @@ def test_an_organisation_outside_the_seed_named_twice_early_is_the_main_company(
     )
     found = extract_texts({"m": late}, datetime.date(2025, 10, 1)).figures
     assert found.select("value", "company_id").rows() == [(3e9, None)]
+
+
+def test_a_person_after_a_company_cue_is_no_discovered_organisation() -> None:
+    # Team-written: the chief is named after "des Sportartikelkonzerns".
+    body = (
+        "Nike legten um 4 Prozent zu. Der Chef des Sportartikelkonzerns Elliott Hill hatte "
+        "für eine Million Dollar Aktien gekauft."
+    )
+    extraction = extract_texts({"p": body}, datetime.date(2025, 10, 1))
+    assert "elliott_hill" not in set(extraction.mentions["company_id"])
+    trades = extraction.events.filter(pl.col("event_type") == "insider_trade")
+    assert set(trades["company_id"]) == {"nike"}

@@ -364,3 +364,17 @@ def test_a_share_move_before_its_company_is_the_company_named_after_it() -> None
     assert rows[:2] == [(48.5, "mondi"), (-3.2, "lufthansa")]
     # Only a share's move or price: revenue growth is not the company it is compared with.
     assert rows[2][0] == 5.0 and rows[2][1] != "bmw"
+
+
+def test_a_company_named_twice_in_one_late_sentence_is_not_the_main_company() -> None:
+    # Team-written: an overview of many companies names one, with its brand, once and late.
+    body = (
+        "Die Rückkäufe der großen Konzerne erreichen einen Rekord. Nach Berechnungen von "
+        "Beobachtern nehmen die Unternehmen in diesem Jahr für etwa 20 Milliarden Euro eigene "
+        "Aktien vom Markt. Viele Programme laufen über mehrere Jahre und werden in Tranchen "
+        "abgewickelt, die Volumen unterscheiden sich stark von Konzern zu Konzern. Einige "
+        "Vorstände sehen darin die beste Verwendung ihrer überschüssigen Mittel. "
+        "Das größte Programm läuft bei der Deutschen Post (DHL)."
+    )
+    found = extract_texts({"b": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [(2e10, None)]

@@ -48,7 +48,7 @@ FIRST_NAMES = [
     "Alex", "Alexander", "Andrea", "Andreas", "Andy", "Angela", "Anna", "Armin", "Arvind",
     "Belén", "Ben", "Bernard", "Bettina", "Bill", "Björn", "Bjørn", "Brian", "Carsten",
     "Charles", "Christian", "Christine", "Christoph", "Christophe", "Claudia", "Cristiano",
-    "Daniel", "David", "Dieter", "Donald", "Eddie", "Elon", "Emmanuel", "Frank", "Friedrich",
+    "Daniel", "David", "Dieter", "Donald", "Eddie", "Elliott", "Elon", "Emmanuel", "Frank", "Friedrich",
     "Gavin", "George", "Gerhard", "Greg", "Guillaume", "Hans", "Harald", "Helmut", "Herbert", "Hugo",
     "Hock", "Ina", "Isabel", "Jack", "James", "Janet", "Jeff", "Jensen", "Jerome", "Joachim",
     "Joe", "Johann", "Johannes", "John", "Jonas", "Jörg", "Josef", "Julia", "Jürgen", "Karl",

@@ -78,6 +78,9 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
         mentions.group_by("article_id", "company_id")
         .agg(
             pl.len().alias("n"),
+            # "der Deutschen Post (DHL)" names the company twice in one sentence: a company
+            # named in one sentence only must be named early to be the article's.
+            pl.col("sentence_idx").n_unique().alias("_sentences"),
             pl.col("char_start").min().alias("first"),
             discovered.all().alias("_found"),
         )
@@ -86,7 +89,7 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
         .filter(
             pl.when(pl.col("_found"))
             .then((pl.col("n") >= 2) & (pl.col("first") < 300))
-            .otherwise((pl.col("n") >= 2) | (pl.col("first") < 300))
+            .otherwise((pl.col("_sentences") >= 2) | (pl.col("first") < 300))
         )
         .group_by("article_id", maintain_order=True)
         .agg(pl.col("company_id").first().alias("main_company_id"))
@@ -585,6 +588,9 @@ def _with_discovered(
     no authority, wherever its article names it again ("Evri stellt ... zu" after "den
     Paketdienst Evri"; the first time in each sentence): company_id is the slug of its
     name, rule_id `company.discovered`."""
+    # "Der Chef des Sportartikelkonzerns Elliott Hill": a name its article gives a person
+    # is no organisation.
+    people = entities.filter(pl.col("entity_type") == "person").select("article_id", "name")
     names = (
         entities.filter(
             (pl.col("entity_type") == "organisation_candidate")
@@ -594,6 +600,7 @@ def _with_discovered(
         )
         .select("article_id", "name")
         .unique()
+        .join(people, on=["article_id", "name"], how="anti")
     )
     at = pl.col("text").str.find(pl.col("name"), literal=True)
     end = at + pl.col("name").str.len_chars()
