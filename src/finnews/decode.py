@@ -16,6 +16,7 @@ _MAGIC: dict[bytes, str] = {
     b"PK\x03\x04": "ZIP archive (or Office document)",
     b"\x1f\x8b": "gzip archive",
 }
+_MAGIC_PREFIXES = tuple(_MAGIC)
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,9 @@ def decode_bytes(data: bytes) -> Decoded | Rejected:
     see `_damaged_utf8`), UTF-16 with BOM, else cp1252."""
     if not data:
         return Rejected("empty", "file has 0 bytes")
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            return Rejected("binary", f"file starts like a {kind}")
+    if data.startswith(_MAGIC_PREFIXES):  # one test for the common case, an article
+        kind = next(kind for magic, kind in _MAGIC.items() if data.startswith(magic))
+        return Rejected("binary", f"file starts like a {kind}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             decoded = Decoded(data.decode("utf-16"), "utf-16")
@@ -51,7 +52,7 @@ def decode_bytes(data: bytes) -> Decoded | Rejected:
         decoded = _decode_8bit(data)
         if isinstance(decoded, Rejected):
             return decoded
-    if not decoded.text.strip():
+    if not decoded.text or decoded.text.isspace():  # as `not text.strip()`, without a copy
         return Rejected("whitespace_only", "file holds only whitespace")
     if looks_like_html(decoded.text):
         html = html_to_text(decoded.text)
@@ -71,6 +72,13 @@ _FEW_BAD_BYTES = 8
 
 
 def _decode_8bit(data: bytes) -> Decoded | Rejected:
+    if not data.startswith(_UTF8_BOM):
+        # Without a BOM utf-8-sig is utf-8, and the plain codec skips its Python wrapper;
+        # a failure takes the full path below, which reports it as before.
+        try:
+            return Decoded(data.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            pass
     try:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError as exc:
