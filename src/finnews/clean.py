@@ -167,10 +167,17 @@ def clean_articles(docs: pl.LazyFrame, text_col: str = "raw_text") -> pl.LazyFra
     stripped = docs.with_columns(normalize_text(pl.col(text_col)).alias("_body"))
     pieces = []
     for i, pattern in enumerate(BOILERPLATE_PATTERNS.values()):
+        # The matches first, then the replacement only in texts with a match: most texts
+        # have none of most patterns, and a replace_all scanning them costs more than the
+        # extract (polars evaluates `then` on the rows its condition holds for only).
         # A sign-off's `keep` (the mark before the slash) goes back into the body.
+        body = pl.col("_body")
+        stripped = stripped.with_columns(body.str.extract_all(pattern).alias(f"_bp{i}"))
         stripped = stripped.with_columns(
-            pl.col("_body").str.extract_all(pattern).alias(f"_bp{i}"),
-            pl.col("_body").str.replace_all(pattern, "${keep}\n"),
+            pl.when(pl.col(f"_bp{i}").list.len() > 0)
+            .then(body.str.replace_all(pattern, "${keep}\n"))
+            .otherwise(body)
+            .alias("_body")
         )
         pieces.append(f"_bp{i}")
     removed = pl.concat_list(pieces).list.eval(
