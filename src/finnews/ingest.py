@@ -22,8 +22,10 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -694,6 +696,52 @@ def _read_ahead(files: list[str], seen: dict[str, _Seen]) -> Iterator[tuple[str,
         yield path, verdicts[i]
 
 
+def _read_batches(
+    listing: _Listing,
+    seen: dict[str, _Seen],
+    root: Path,
+    run_id: str,
+    max_bytes: int,
+    batch_docs: int,
+    stop: threading.Event,
+) -> Generator[_Batch, None, None]:
+    """The listed files read into batches of about `batch_docs` articles, in listing order
+    (the first of duplicates in that order is the one loaded). Ends early once `stop` is set."""
+    batch = _Batch(run_id)
+    for folder, exc in listing.unreadable_dirs:
+        detail = f"{type(exc).__name__}: {exc.strerror or exc}; its files were not listed"
+        batch.reject(_file_meta(folder, run_id), "unreadable_folder", detail)
+    files = listing.files
+    for path, verdict in track(_read_ahead(files, seen), len(files), "ingest", "file"):
+        if stop.is_set():
+            return
+        if verdict:
+            batch.unchanged += 1  # not opened: a night over a million files hashes none
+            continue
+        _read_guarded(batch, Path(path), root, seen, max_bytes, plain=verdict is False)
+        if len(batch.docs) >= batch_docs:
+            yield batch
+            batch = _Batch(run_id)
+    yield batch
+
+
+def _read_behind(batches: Iterator[_Batch], stop: threading.Event) -> Generator[_Batch, None, None]:
+    """Each of `batches`, the next one read on a thread while the caller writes this one.
+
+    Reading is Python per file and holds the GIL; cleaning (polars) and the insert (DuckDB)
+    release it, so the two overlap on a second core. Batches stay in order, one read ahead
+    at most (memory: two batches). A consumer that stops (an error, SIGTERM in the main
+    thread) sets `stop`, and the reader ends at its next file."""
+    with ThreadPoolExecutor(1, thread_name_prefix="ingest-read") as pool:
+        try:
+            pending = pool.submit(next, batches, None)
+            while (batch := pending.result()) is not None:
+                pending = pool.submit(next, batches, None)
+                yield batch
+        finally:
+            stop.set()
+
+
 def ingest_folder(
     con: duckdb.DuckDBPyConnection,
     input_dir: Path,
@@ -702,38 +750,28 @@ def ingest_folder(
     max_bytes: int = DEFAULT_MAX_BYTES,
     batch_docs: int = DEFAULT_BATCH_DOCS,
     exclude_dirs: Sequence[Path] = (),
+    read_behind: bool = True,
 ) -> IngestResult:
     """Read new files in batches of about `batch_docs` articles, each batch one transaction
     (memory stays bounded; a crash keeps the batches already written). Folders in
-    `exclude_dirs` (the warehouse) are never read; every error is confined to its file."""
+    `exclude_dirs` (the warehouse) are never read; every error is confined to its file.
+    `read_behind`: the next batch is read on a thread while one is written (same rows)."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
-    root = input_dir.resolve()
     listing = _scan(input_dir, exclude_dirs)
-    files = listing.files
     seen = _last_reads(con)
+    stop = threading.Event()
+    batches = _read_batches(listing, seen, input_dir.resolve(), run_id, max_bytes, batch_docs, stop)
     new = duplicates = unchanged = 0
     reasons: dict[str, int] = {}
-    batch = _Batch(run_id)
-    for folder, exc in listing.unreadable_dirs:
-        detail = f"{type(exc).__name__}: {exc.strerror or exc}; its files were not listed"
-        batch.reject(_file_meta(folder, run_id), "unreadable_folder", detail)
-    for path, verdict in track(_read_ahead(files, seen), len(files), "ingest", "file"):
-        if verdict:
-            batch.unchanged += 1  # not opened: a night over a million files hashes none
-            continue
-        _read_guarded(batch, Path(path), root, seen, max_bytes, plain=verdict is False)
-        if len(batch.docs) >= batch_docs:
+    # closing: an error in a flush stops the reader now, not when the generator is collected.
+    with closing(_read_behind(batches, stop) if read_behind else batches) as ordered:
+        for batch in ordered:
             n, d = _flush(con, batch, now)
             new, duplicates, unchanged = new + n, duplicates + d, unchanged + batch.unchanged
             for q in batch.quarantine:
                 reasons[str(q["reason"])] = reasons.get(str(q["reason"]), 0) + 1
-            batch = _Batch(run_id)
-    n, d = _flush(con, batch, now)
-    new, duplicates, unchanged = new + n, duplicates + d, unchanged + batch.unchanged
-    for q in batch.quarantine:
-        reasons[str(q["reason"])] = reasons.get(str(q["reason"]), 0) + 1
     return IngestResult(
-        files_seen=len(files),
+        files_seen=len(listing.files),
         files_unchanged=unchanged,
         articles_new=new,
         duplicates=duplicates,
