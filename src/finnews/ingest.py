@@ -221,8 +221,10 @@ def _shown(path: Path | str) -> str:
     return os.fsencode(text).decode("utf-8", errors="backslashreplace")
 
 
-def _file_meta(path: Path, run_id: str) -> dict[str, object]:
-    return {"path": _shown(path), "file_name": _shown(path.name), "run_id": run_id}
+def _file_meta(path: Path | str, run_id: str) -> dict[str, object]:
+    # basename of a path spelled as str(Path) spells it is its Path(...).name
+    name = os.path.basename(path)
+    return {"path": _shown(path), "file_name": _shown(name), "run_id": run_id}
 
 
 def _mtime(st: os.stat_result) -> datetime:
@@ -252,7 +254,7 @@ def _kind(mode: int) -> str | None:
     return next((name for is_kind, name in _KINDS if is_kind(mode)), "special file")
 
 
-def _why_not_opened(path: Path, root: Path) -> tuple[str, str] | None:
+def _why_not_opened(path: str, root: Path) -> tuple[str, str] | None:
     """(reason, detail) for an entry that must not be opened, decided from lstat/stat alone:
     opening a FIFO waits for a writer forever, and a socket or device is no article."""
     mode = os.lstat(path).st_mode
@@ -280,7 +282,7 @@ class _NotRegular(Exception):
 
 
 @contextmanager
-def _open_regular(path: Path, flags: int = 0) -> Iterator[tuple[BinaryIO, os.stat_result]]:
+def _open_regular(path: str, flags: int = 0) -> Iterator[tuple[BinaryIO, os.stat_result]]:
     # O_NONBLOCK: a FIFO put in place after the lstat check opens at once instead of waiting
     # for a writer, and fstat then tells what was really opened. Regular reads are unchanged.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | flags)
@@ -294,7 +296,7 @@ def _open_regular(path: Path, flags: int = 0) -> Iterator[tuple[BinaryIO, os.sta
 
 def _read_guarded(
     batch: _Batch,
-    path: Path,
+    path: str,
     root: Path,
     seen: dict[str, _Seen],
     max_bytes: int,
@@ -312,7 +314,7 @@ def _read_guarded(
 
 def _read(
     batch: _Batch,
-    path: Path,
+    path: str,
     root: Path,
     seen: dict[str, _Seen],
     max_bytes: int,
@@ -336,7 +338,7 @@ def _read(
         if problem is not None:
             batch.reject(meta, *problem)
             return
-        meta |= _stat_meta(path.stat())
+        meta |= _stat_meta(os.stat(path))
         last = seen.get(str(meta["path"]))
         if last is not None and last.same_stat(meta):
             batch.unchanged += 1  # not opened: a night over a million files hashes none
@@ -350,7 +352,7 @@ def _read(
 
 def _load(
     batch: _Batch,
-    path: Path,
+    path: str,
     meta: dict[str, object],
     last: _Seen | None,
     max_bytes: int,
@@ -363,14 +365,14 @@ def _load(
 
 def _read_open(
     batch: _Batch,
-    path: Path,
+    path: str,
     handle: BinaryIO,
     meta: dict[str, object],
     last: _Seen | None,
     max_bytes: int,
 ) -> None:
     """Hash an opened regular file, then load it, or quarantine it, or keep it as unchanged."""
-    is_bulk = path.suffix.lower() in BULK_SUFFIXES
+    is_bulk = _suffix(os.path.basename(path)) in BULK_SUFFIXES
     size = int(meta["size_bytes"])
     data = None if is_bulk or size > max_bytes else handle.read()
     # Bulk and oversized files are hashed as a stream: never a whole export in memory.
@@ -386,7 +388,7 @@ def _read_open(
         batch.reject(meta, "undecodable_name", detail, text)
     elif is_bulk:
         handle.seek(0)
-        _read_bulk(batch, path, handle, meta)
+        _read_bulk(batch, Path(path), handle, meta)
     elif data is None:
         batch.reject(meta, "too_large", f"{size} bytes > limit of {max_bytes}")
     else:
@@ -730,7 +732,7 @@ def _read_batches(
         if verdict:
             batch.unchanged += 1  # not opened: a night over a million files hashes none
             continue
-        _read_guarded(batch, Path(path), root, seen, max_bytes, plain=verdict is False)
+        _read_guarded(batch, path, root, seen, max_bytes, plain=verdict is False)
         if len(batch.docs) >= batch_docs:
             yield batch
             batch = _Batch(run_id)
