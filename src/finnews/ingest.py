@@ -123,15 +123,11 @@ class _Seen(NamedTuple):
     file_sha256: str
     seen_at: datetime
 
-    def same_stat(self, meta: dict[str, object]) -> bool:
-        # Rows written before ctime/inode were recorded never match: hashed once, then kept.
-        return self.ctime_ns is not None and (
-            self.size_bytes, self.modified_at, self.ctime_ns, self.inode
-        ) == (meta["size_bytes"], meta["modified_at"], meta["ctime_ns"], meta["inode"])  # fmt: skip
-
-    def same_st(self, st: os.stat_result) -> bool:
-        """`same_stat(_stat_meta(st))`, the integers compared first: an unchanged folder's
-        pass builds a datetime only for the files whose other fields all match."""
+    def same_stat(self, st: os.stat_result) -> bool:
+        """Whether `st` is the stat of this read. Rows written before ctime/inode were
+        recorded never match: hashed once, then kept. The integers are compared first: an
+        unchanged folder's pass builds a datetime only for the files whose other fields all
+        match."""
         return (
             self.ctime_ns is not None
             and self.ctime_ns == st.st_ctime_ns
@@ -338,9 +334,10 @@ def _read(
         if problem is not None:
             batch.reject(meta, *problem)
             return
-        meta |= _stat_meta(os.stat(path))
+        st = os.stat(path)
+        meta |= _stat_meta(st)
         last = seen.get(str(meta["path"]))
-        if last is not None and last.same_stat(meta):
+        if last is not None and last.same_stat(st):
             batch.unchanged += 1  # not opened: a night over a million files hashes none
             return
         _load(batch, path, meta, last, max_bytes)
@@ -679,7 +676,7 @@ def _unchanged_by_stat(path: str, seen: dict[str, _Seen]) -> bool | None:
     if not stat.S_ISREG(st.st_mode):
         return None
     last = seen.get(_shown(path))
-    return last is not None and last.same_st(st)
+    return last is not None and last.same_stat(st)
 
 
 def _prefetch(path: str, seen: dict[str, _Seen]) -> bool | None:

@@ -236,10 +236,6 @@ LEGAL_NAME = (
     rf"(?P<legal>{_LEGAL_WORD}(?:\s(?:&\s)?{_LEGAL_WORD}){{0,2}})"
     rf"\s(?:{alternation(LEGAL_FORMS)})(?:[,;:)(]|\s[a-zäöüß(„\"]|[.!?]?$)"
 )
-# Sentence words and cues that open the words before a legal form ("Die", "Tochter",
-# "Beteiligungsgesellschaft").
-_LEGAL_LEAD = rf"^(?:(?:{{words}}|[A-ZÄÖÜ][a-zäöüß]*(?:{_CUE_TAILS}))(?:s|es|en|n)?\s+)+"
-
 # "der Konzern Investitionen von ...": one word with an abstract noun's suffix is no name.
 _ABSTRACT = r"^[A-ZÄÖÜ][a-zäöüß]+(?:ung|ungen|ion|ionen|heit|heiten|keit|keiten|schaft|schaften|ität|itäten)$"
 _ENDS_IN_CUE = rf"(?:^|-)(?:{alternation(ORG_CUES)})(?:s|n|en|ern|e)?$"
@@ -254,6 +250,12 @@ _NOT_ORGS = {
     "Auch", "Und", "Nach", "Vor", "Bei", "Von", "Zum", "Zur", "Aus", "Laut", "Seit", "Ende",
     "Anfang", "Sein", "Ihr", "Ihre", "Sie", "Er", "Es",
 }  # fmt: skip
+# Sentence words and cues that open the words before a legal form ("Die", "Tochter",
+# "Beteiligungsgesellschaft").
+_LEGAL_LEAD = (
+    rf"^(?:(?:{alternation([*_NOT_ORGS, *ORG_CUES])}|[A-ZÄÖÜ][a-zäöüß]*(?:{_CUE_TAILS}))"
+    r"(?:s|es|en|n)?\s+)+"
+)
 
 ENTITY_TYPES = ["person", "product", "place", "organisation_candidate"]
 # The named groups of PRODUCT, each a rule of its own (`rule_id` product.<group>).
@@ -385,9 +387,7 @@ def extract_entities(
                 - pl.col("org").str.len_chars().cast(pl.Int64)
             ).alias("char_start")
         )
-        .with_columns(
-            (pl.col("char_start") + pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_end")
-        )
+        .with_columns((pl.col("char_start") + name_len).alias("char_end"))
         .filter(~pl.col("name").is_in(known) & ~pl.col("name").is_in(list(_NOT_ORGS)))
         .filter(~pl.col("name").str.strip_chars_end("s").is_in(known))
         # "Die Deutsche Bank AG": the legal form after a cue-like name is no name.
@@ -400,24 +400,19 @@ def extract_entities(
             & ~pl.col("name").str.contains(_COMPOUND_NOUN)
         )
     )
-    lead = _LEGAL_LEAD.format(words=alternation([*_NOT_ORGS, *ORG_CUES]))
     legal = (
         _spans(sentences, LEGAL_NAME, keep)
         .with_columns(
-            *_typed("organisation_candidate", pl.col("legal").str.replace(lead, "")),
+            *_typed("organisation_candidate", pl.col("legal").str.replace(_LEGAL_LEAD, "")),
             pl.lit("organisation_candidate.legal_form").alias("rule_id"),
         )
         # The name ends where the words before the legal form end.
         .with_columns(
             (
-                pl.col("char_start")
-                + pl.col("legal").str.len_chars().cast(pl.Int64)
-                - pl.col("name").str.len_chars().cast(pl.Int64)
+                pl.col("char_start") + pl.col("legal").str.len_chars().cast(pl.Int64) - name_len
             ).alias("char_start")
         )
-        .with_columns(
-            (pl.col("char_start") + pl.col("name").str.len_chars().cast(pl.Int64)).alias("char_end")
-        )
+        .with_columns((pl.col("char_start") + name_len).alias("char_end"))
         .filter((pl.col("name") != "") & ~pl.col("name").is_in(known))
         # "Deutsche Beteiligung AG" is the seed's "Deutsche Beteiligungs": no other company.
         .filter(~(pl.col("name") + "s").is_in(known) & ~pl.col("name").str.contains(_ABSTRACT))
