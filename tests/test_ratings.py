@@ -72,6 +72,20 @@ def test_a_broker_is_never_the_subject_of_the_rated_company_figures() -> None:
     assert figures.select("metric_type", "company_id").rows() == [("price_target", "basf")]
 
 
+def test_a_broker_in_a_hyphenated_analyst_compound_is_the_analyst() -> None:
+    # Team-written: "DZ-Bank-Analyst" names the broker; "Commerzbank-Aktie" the bank's share.
+    body = (
+        "Die Aktie der Beispiel AG stieg auf ein Rekordhoch. DZ-Bank-Analyst Max Muster hält "
+        "die Aktie für zu teuer. Er errechnet einen fairen Wert von 80 nach zuvor 73 Euro."
+    )
+    figures = extract_texts({"d": body}, datetime.date(2025, 11, 25)).figures
+    targets = figures.filter(pl.col("metric_type") == "price_target")
+    assert "dz_bank" not in set(targets["company_id"])
+    share = "Analyst Max Muster sieht die Commerzbank-Aktie bei 30 Euro. Die Commerzbank-Aktie stieg um 2 Prozent."
+    moves = extract_texts({"c": share}, datetime.date(2025, 11, 25)).figures
+    assert ("price_change", "commerzbank") in moves.select("metric_type", "company_id").rows()
+
+
 def test_a_swiss_cantonal_bank_rating_a_company_is_its_analyst() -> None:
     body = "Die Basler Kantonalbank senkt das Kursziel für Ascom auf 10 Franken."
     figures = extract_texts({"b": body}, datetime.date(2025, 11, 25)).figures

@@ -80,16 +80,26 @@ def flag_analysts(mentions: pl.DataFrame, sentences: pl.LazyFrame) -> pl.DataFra
     voc = vocabulary()
     lower = pl.col("text").str.to_lowercase()
     flagged_sentences = (
-        sentences.select("article_id", "sentence_idx", "text")
+        sentences.select("article_id", "sentence_idx", "sent_start", "text")
         .with_columns(
             lower.str.contains(voc.analyst_words).alias("_analyst_sentence"),
             lower.str.contains(voc.source_words).alias("_source_sentence"),
         )
         .filter(pl.col("_analyst_sentence") | pl.col("_source_sentence"))
-        .drop("text")
         .collect(engine="in-memory")
     )
     alias = pl.col("alias").str.to_lowercase()
+    # "DZ-Bank-Analyst Herbert Sturm": a broker written with hyphens, in a compound naming its
+    # analyst, is the broker ("Credit-Suisse-Aktie" is the bank's share, no analyst).
+    follows = (
+        pl.col("text")
+        .str.slice(pl.col("char_end") - pl.col("sent_start"), 12)
+        .str.to_lowercase()
+        .fill_null("")
+    )
+    hyphenated_broker = alias.str.replace_all("-", " ", literal=True).is_in(
+        list(voc.brokers)
+    ) & follows.str.contains(r"^-(?:analyst|expert|research|strateg)")
     in_analyst_sentence = pl.col("_analyst_sentence").fill_null(False)
     # A rating agency that acts as one anywhere in the article is the analyst everywhere in
     # it; so is a newspaper cited anywhere in it the source everywhere.
@@ -100,9 +110,12 @@ def flag_analysts(mentions: pl.DataFrame, sentences: pl.LazyFrame) -> pl.DataFra
     return (
         mentions.join(flagged_sentences, on=["article_id", "sentence_idx"], how="left")
         .with_columns(
-            ((in_analyst_sentence & alias.is_in(list(voc.brokers))) | agency).alias("analyst")
+            (
+                (in_analyst_sentence & (alias.is_in(list(voc.brokers)) | hyphenated_broker))
+                | agency
+            ).alias("analyst")
         )
-        .drop("_analyst_sentence", "_source_sentence")
+        .drop("_analyst_sentence", "_source_sentence", "sent_start", "text")
     )
 
 
