@@ -7,7 +7,13 @@ import unicodedata
 
 import polars as pl
 
-from finnews.clean import _NFC_SENSITIVE, BOILERPLATE_PATTERNS, clean_articles
+from finnews.clean import (
+    _NFC_SENSITIVE,
+    BOILERPLATE_GATES,
+    BOILERPLATE_PATTERNS,
+    clean_articles,
+    normalize_text,
+)
 from finnews.extract.sentences import split_sentences
 
 ARTICLE = """Veröffentlicht am 03.03.2026
@@ -125,6 +131,90 @@ def test_boilerplate_word_boundaries_are_ascii_and_next_to_ascii_letters() -> No
         assert r"\b" not in pattern.replace(r"(?-u:\b)", ""), name
         for before, after in re.findall(r"(.)\(\?-u:\\b\)(.?)", pattern):
             assert before.isascii() and after.isascii(), (name, before, after)
+
+
+# Lines each gated pattern removes: every wording its comment names, and its alternatives.
+GATED_EXAMPLES: dict[str, list[str]] = {
+    "dateline": ["Veröffentlicht am 03.03.2026", "Datum: 3.4.2020 10:00", "Stand 12.5.2021"],
+    "promo": [
+        "Anzeige: Sichern Sie sich jetzt unseren Sonderreport",
+        "Die Antwort kennen unsere Experten!",
+        "Was bedeutet das für Ihr Depot? Die Gratis-Auswertung verrät es.",
+        "Lesen Sie den Börsenbrief: kostenlos",
+        "Unsere Analysten empfehlen Ihnen drei Aktien",
+    ],
+    "agency_credit": [
+        "Der Kurs stieg. (Reuters)",
+        "Er fiel. (dpa)",
+        "(APA 4.9.2015)",
+        "(Mit Material von dpa-AFX)",
+        "(Material der Dow Jones, AFP)",
+    ],
+    "newswire_footer": [
+        "DJG/abc/def",
+        "DJ/ab",
+        "(END) Dow Jones Newswires",
+        "July 22, 2021 06:30 ET (10:30 GMT)",
+        "Kontakt zur Autorin: erika.muster@example.com",
+        "Kontakt zu Redaktion: x",
+        "AFA0024 2018-11-22/11:07",
+        "ISIN: DE0007164600",
+    ],
+    "study_footer": [
+        "Veröffentlichung der Original-Studie: 3.4.2020 / 08:00 / MEZ",
+        "Erstmalige Weitergabe der Original-Studie: 3.4.2020",
+    ],
+    "disclaimer": [
+        "Hinweis auf mögliche Interessenkonflikte: siehe unten",
+        "Hinweis: Informationen zur Offenlegungspflicht finden Sie hier",
+        "Risikohinweis: Dies ist keine Anlageberatung.\nZweite Zeile",
+        "Haftungsausschluss: keine Haftung",
+        "Disclaimer - Haftung ausgeschlossen",
+    ],
+    "more_news": [
+        "Weitere Nachrichten\n- Link eins\nwww.example.com/a",
+        "Weitere News zu BASF",
+        "Weitere Artikel",
+        "Lesen Sie auch: Die Lage",
+        "Mehr zum Thema",
+        "Das könnte Sie auch interessieren",
+    ],
+    "read_more": [
+        "Jetzt informieren!",
+        "Jetzt weiterlesen",
+        "Jetzt mehr erfahren!",
+        "Hier weiterlesen »",
+        "Wenn Sie mehr über das Thema erfahren wollen, klicken Sie hier.",
+        "Wenn Sie mehr über BASF erfahren möchten",
+    ],
+}
+
+
+def test_each_gate_passes_every_text_its_pattern_matches() -> None:
+    # A pattern runs only on texts that pass its gate: a match outside one would be kept.
+    assert set(GATED_EXAMPLES) == set(BOILERPLATE_GATES)
+    for name, lines in GATED_EXAMPLES.items():
+        texts = pl.Series([f"Die Aktie stieg.\n{line}\nDer Kurs fiel." for line in lines])
+        found = texts.str.extract_all(BOILERPLATE_PATTERNS[name])
+        assert (found.list.len() > 0).all(), (name, found.to_list())
+        matches = found.explode().drop_nulls()
+        passed = pl.DataFrame({"m": matches}).select(BOILERPLATE_GATES[name](pl.col("m")))
+        assert passed.to_series().all(), (name, matches.filter(~passed.to_series()).to_list())
+
+
+def test_normalize_text_is_idempotent() -> None:
+    # clean_articles skips the later passes of normalize_text on text it left unchanged.
+    texts = [
+        "a \u00a0\r\n\r\n\r\n b\t \n",
+        "\u2003 x \n\n\n\n\u2003 \n y \u00a0",
+        "e\u0301 \r\u0301x\r\r\n\n\n",
+        "\u00a0\n\u0308a\t\u00a0\n \n\t\n\nb",
+        "",
+        "  ",
+    ]
+    once = pl.DataFrame({"t": texts}).select(normalize_text(pl.col("t")))
+    twice = once.select(normalize_text(pl.col("t")))
+    assert once.to_series().to_list() == twice.to_series().to_list()
 
 
 def test_hard_wraps_are_rejoined_per_text_and_texts_without_them_are_kept() -> None:
