@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -20,18 +20,10 @@ from finnews import batches as batch_book
 from finnews import lake
 from finnews.config import Settings
 from finnews.dbt_build import DbtResult, dbt_build
-from finnews.extract.partitions import (
-    Partition,
-    extract_partition,
-    load_partitions,
-    plan_partitions,
-)
-from finnews.extract.persist import extract_pending
 from finnews.gate import GateResult, load_checks, run_gate
 from finnews.ingest import IngestResult, ingest_folder
 from finnews.policy import Policy, load_policy
 from finnews.publish import PublishResult, publish
-from finnews.report import write_report
 from finnews.retention import human_bytes, prune_runs
 from finnews.runs import (
     REBUILD_HINT,
@@ -47,6 +39,12 @@ from finnews.runs import (
     start_run,
 )
 from finnews.warehouse import connect, ensure_raw_schema
+
+# Extraction and the report are imported where they are used: a stage runs in its own
+# process (the Prefect tasks, bench.stage), and their imports (the rule patterns, matplotlib
+# and pandas) cost ~2 s that an ingest, dbt or publish process never needs.
+if TYPE_CHECKING:
+    from finnews.extract.partitions import Partition
 
 
 @dataclass
@@ -209,6 +207,8 @@ def ingest(settings: Settings, run_id: str) -> IngestResult:
 
 def extract(settings: Settings, run_id: str) -> dict[str, int]:
     """All three extraction steps in this process (partitions on a thread pool)."""
+    from finnews.extract.persist import extract_pending
+
     return extract_pending(
         settings.work_db, settings.companies_csv, run_id, _extract_dir(settings, run_id),
         settings.partition_size, memory_limit=settings.memory_limit,
@@ -220,17 +220,23 @@ def _extract_dir(settings: Settings, run_id: str) -> Path:
 
 
 def plan_extraction(settings: Settings) -> list[Partition]:
+    from finnews.extract.partitions import plan_partitions
+
     with connect(settings.work_db, read_only=True, memory_limit=settings.memory_limit) as con:
         return plan_partitions(con, settings.partition_size)
 
 
 def extract_one(settings: Settings, run_id: str, partition: Partition) -> dict[str, int]:
+    from finnews.extract.partitions import extract_partition
+
     return extract_partition(
         settings.work_db, settings.companies_csv, partition, _extract_dir(settings, run_id)
     )
 
 
 def load_extraction(settings: Settings, run_id: str) -> dict[str, int]:
+    from finnews.extract.partitions import load_partitions
+
     with _open(settings) as con:
         return load_partitions(con, _extract_dir(settings, run_id), run_id)
 
@@ -338,6 +344,8 @@ def night_counts(settings: Settings, run_id: str) -> dict[str, Any]:
 
 
 def write_run_report(settings: Settings, run_id: str) -> Path:
+    from finnews.report import write_report
+
     return write_report(
         _open_published(settings) or settings.published_db, settings.work_db,
         settings.run_dir(run_id) / "report", run_id,
