@@ -202,6 +202,26 @@ def test_each_gate_passes_every_text_its_pattern_matches() -> None:
         assert passed.to_series().all(), (name, matches.filter(~passed.to_series()).to_list())
 
 
+def test_normalize_text_equals_every_rewrite_on_every_text() -> None:
+    # normalize_text skips the newline, no-break space and trailing-blank rewrites where a
+    # literal search finds nothing for them: the result must be that of all rewrites.
+    parts = ["a", " ", "\t", "\u00a0", "\r", "\n", "\r\n", "e\u0301", "\u2003", "\n\n\n"]
+    texts = [x + y + z for x in parts for y in parts for z in parts]
+    col = pl.col("t")
+    every = (
+        pl.when(col.str.contains(_NFC_SENSITIVE))
+        .then(col.str.normalize("NFC"))
+        .otherwise(col)
+        .str.replace_all("\r\n?", "\n")
+        .str.replace_all("\u00a0", " ", literal=True)
+        .str.replace_all(r"(?m)[ \t]+$", "")
+        .str.replace_all(r"\n{3,}", "\n\n")
+        .str.strip_chars()
+    )
+    frame = pl.DataFrame({"t": texts})
+    assert frame.select(normalize_text(col)).equals(frame.select(every))
+
+
 def test_normalize_text_is_idempotent() -> None:
     # clean_articles skips the later passes of normalize_text on text it left unchanged.
     texts = [
