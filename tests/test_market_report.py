@@ -228,6 +228,19 @@ def test_macro_indicators_belong_to_no_company() -> None:
     }
 
 
+def test_counts_of_index_members_and_changes_belong_to_no_company() -> None:
+    # Team-written: what an index or a dividend season counts is no company's figure.
+    body = (
+        "Siemens zahlt 3,70 Euro je Aktie. Bei drei Dax-Unternehmen bleibt die Dividende gleich. "
+        "Für den 50 Titel umfassenden MDax gibt es 43 erwartete Erhöhungen. "
+        "Ab März gibt es zwei Veränderungen im MDax."
+    )
+    rows = extract_texts({"c": body}, datetime.date(2025, 10, 1)).figures
+    counts = rows.filter(pl.col("kind") == "count")
+    assert sorted(counts["value"].to_list()) == [2.0, 3.0, 43.0, 50.0]
+    assert counts["company_id"].is_null().all()
+
+
 def test_a_paragraph_about_a_company_gives_it_the_figures_that_name_none() -> None:
     # A day overview: each paragraph opens with its company; the second is the article's
     # main company by count, yet the first paragraph's figures are Henkel's.

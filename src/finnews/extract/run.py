@@ -161,7 +161,12 @@ _GROUP_SUBJECT = asciify_pattern(
 _COMPANIES_COUNTED = (
     r"(?:konzerne|konzernen|unternehmen|firmen|banken|geldhäuser|geldhäusern|institute|"
     r"instituten|hersteller|herstellern|autobauer|autobauern|konkurrenten|wettbewerber|"
-    r"wettbewerbern|mitglieder|mitgliedern|werte|werten)$"
+    r"wettbewerbern|mitglieder|mitgliedern|werte|werten"
+    # "50 Titel umfassenden MDax", "43 erwarteten Erhöhungen", "zwei Veränderungen im MDax",
+    # "die vier Ankeraktionäre", "drei Dax-Unternehmen" (the noun read up to the hyphen):
+    # what an index, a season or a deal counts, no single company's figure.
+    r"|titel|titeln|veränderungen|änderungen|einschätzungen|erhöhungen|senkungen|aktionäre|"
+    r"ankeraktionäre|neulinge|aufsteiger|absteiger|dax|mdax|sdax|tecdax)$"
 )
 # "Der Dax schloss 0,4 Prozent tiefer bei 25.061 Punkten": an index's figures (and a
 # commodity's) are no company's.
