@@ -241,6 +241,16 @@ def test_counts_of_index_members_and_changes_belong_to_no_company() -> None:
     assert counts["company_id"].is_null().all()
 
 
+def test_a_trade_in_the_genitive_speaks_of_the_company_before() -> None:
+    # Team-written: "des Leiterplattenherstellers" is the company the sentence before named.
+    body = (
+        "Gefragt waren Siemens und BASF. Im Fokus stand zudem Infineon. Am Vortag war "
+        "der Kurs des Chipherstellers um gut 14 Prozent abgerutscht."
+    )
+    rows = extract_texts({"t": body}, datetime.date(2025, 10, 1)).figures
+    assert rows.select("value", "company_id").rows() == [(-14.0, "infineon")]
+
+
 def test_a_paragraph_about_a_company_gives_it_the_figures_that_name_none() -> None:
     # A day overview: each paragraph opens with its company; the second is the article's
     # main company by count, yet the first paragraph's figures are Henkel's.

@@ -269,10 +269,13 @@ def _organisation_before(figures: pl.LazyFrame, organisations: pl.LazyFrame) -> 
     )
 
 
-_TRADE_OPENING = (
-    r"^(?:Der|Die|Das) (?i:[a-zäöüß-]*(?:konzern|unternehmen|versicherer|hersteller|gruppe|firma|"
-    r"händler|anbieter|versorger|spezialist|zulieferer|riese|autobauer|chipentwickler))\b"
+_TRADE = (
+    r"(?i:[a-zäöüß-]*(?:konzern|unternehmen|versicherer|hersteller|gruppe|firma|"
+    r"händler|anbieter|versorger|spezialist|zulieferer|riese|autobauer|chipentwickler))"
 )
+# "Am Vortag war der Kurs des Leiterplattenherstellers um 14 Prozent abgerutscht": the trade
+# in the genitive before the figure speaks of the company the sentence before named too.
+_TRADE_OPENING = rf"^(?:Der|Die|Das) {_TRADE}\b|\bdes {_TRADE}s\b"
 _PLACE_PREPOSITION = (
     r"(?i)^(?:auf|an|am|bei|beim|über|von|vom|in|im|mit|für|laut|nach|zu|zur|zum)\b"
 )
