@@ -165,8 +165,10 @@ _COMPANIES_COUNTED = (
     # "50 Titel umfassenden MDax", "43 erwarteten Erhöhungen", "zwei Veränderungen im MDax",
     # "die vier Ankeraktionäre", "drei Dax-Unternehmen" (the noun read up to the hyphen):
     # what an index, a season or a deal counts, no single company's figure.
-    r"|titel|titeln|veränderungen|änderungen|einschätzungen|erhöhungen|senkungen|aktionäre|"
-    r"ankeraktionäre|neulinge|aufsteiger|absteiger|dax|mdax|sdax|tecdax)$"
+    # (Read as a suffix: "änderungen" holds "Veränderungen", "dax" "MDax", "aktionäre"
+    # "Ankeraktionäre".)
+    r"|titel|titeln|änderungen|einschätzungen|erhöhungen|senkungen|aktionäre|neulinge|"
+    r"aufsteiger|absteiger|dax)$"
 )
 # "Der Dax schloss 0,4 Prozent tiefer bei 25.061 Punkten": an index's figures (and a
 # commodity's) are no company's.
@@ -275,7 +277,7 @@ _TRADE = (
 )
 # "Am Vortag war der Kurs des Leiterplattenherstellers um 14 Prozent abgerutscht": the trade
 # in the genitive before the figure speaks of the company the sentence before named too.
-_TRADE_OPENING = rf"^(?:Der|Die|Das) {_TRADE}\b|\bdes {_TRADE}s\b"
+_TRADE_ANAPHOR = rf"^(?:Der|Die|Das) {_TRADE}\b|\bdes {_TRADE}s\b"
 _PLACE_PREPOSITION = (
     r"(?i)^(?:auf|an|am|bei|beim|über|von|vom|in|im|mit|für|laut|nach|zu|zur|zum)\b"
 )
@@ -364,7 +366,7 @@ def _subject_company(
         .agg(pl.col("company_id").first().alias("previous_company_id"))
         .with_columns(pl.col("sentence_idx") + 1)
     )
-    anaphor = _up_to_figure("text").str.contains(_TRADE_OPENING)
+    anaphor = _up_to_figure("text").str.contains(_TRADE_ANAPHOR)
     after = _share_named_after(figures, holders.filter(~discovered))
     return (
         figures.join(before, on="figure_id", how="left")
