@@ -322,10 +322,11 @@ def _read(
     its last read, so it is opened without another lstat and stat; O_NOFOLLOW, so a symlink
     swapped in since fails with ELOOP and is judged in full like any other entry."""
     meta = _file_meta(path, batch.run_id)
+    last = seen.get(str(meta["path"]))
     try:
         if plain:
             try:
-                _load(batch, path, meta, seen.get(str(meta["path"])), max_bytes, os.O_NOFOLLOW)
+                _load(batch, path, meta, last, max_bytes, os.O_NOFOLLOW)
                 return
             except OSError as exc:
                 if exc.errno != errno.ELOOP:
@@ -336,7 +337,6 @@ def _read(
             return
         st = os.stat(path)
         meta |= _stat_meta(st)
-        last = seen.get(str(meta["path"]))
         if last is not None and last.same_stat(st):
             batch.unchanged += 1  # not opened: a night over a million files hashes none
             return
