@@ -401,3 +401,23 @@ def test_a_company_named_twice_in_one_late_sentence_is_not_the_main_company() ->
     )
     found = extract_texts({"b": body}, datetime.date(2025, 10, 1)).figures
     assert found.select("value", "company_id").rows() == [(2e10, None)]
+
+
+def test_an_analyst_note_s_only_company_is_its_main_one_though_named_once_late() -> None:
+    # Team-written: two brokers' targets first, the rated company named once, late.
+    body = (
+        "Die Analysten werden optimistischer. Die Deutsche Bank hob ihr Kursziel von 50 auf "
+        "56 Euro an, die DZ Bank erhöhte ihr Kursziel auf 58 Euro. Beide loben das starke "
+        "Geschäft mit Laufschuhen und die vollen Auftragsbücher des Handels für das Frühjahr. "
+        "Die Risiken aus Zöllen und dem schwachen Dollar seien eingepreist, heißt es. "
+        "Schon im Januar hatte Berenberg die Aktie von Puma zum Kauf empfohlen."
+    )
+    found = extract_texts({"n": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [
+        (50.0, "puma"), (56.0, "puma"), (58.0, "puma"),
+    ]  # fmt: skip
+    # Without a broker it is a newspaper's aside: the text keeps no main company.
+    aside = body.replace("Die Deutsche Bank", "Ein Fonds").replace("die DZ Bank", "ein zweiter")
+    aside = aside.replace("Berenberg", "ein Händler")
+    found = extract_texts({"a": aside}, datetime.date(2025, 10, 1)).figures
+    assert set(found["company_id"].to_list()) == {None}

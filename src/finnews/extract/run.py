@@ -24,7 +24,7 @@ from finnews.extract.figures import (
     prior_values,
     reversed_values,
 )
-from finnews.extract.ratings import broker_mentions, flag_analysts, read_ratings
+from finnews.extract.ratings import broker_mentions, flag_analysts, read_ratings, vocabulary
 from finnews.extract.sentences import split_sentences
 from finnews.extract.tone import with_tone
 from finnews.lexicon import alternation
@@ -68,14 +68,23 @@ def _span_id(prefix: str) -> pl.Expr:
 
 
 def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
-    """The most mentioned company of each article; ties go to the one named first.
+    """The most mentioned company of each article, brokers acting as analysts aside; ties go
+    to the one named first.
 
     `mentions` are the article's actors, organisations found outside the seed
     (`company.discovered`) included: those stand for a small-cap's article ("Capital Stage
     AG beschließt Kapitalerhöhung") only when named twice, first in the opening lines."""
     discovered = pl.col("rule_id") == "company.discovered"
+    # (A newspaper cited as the source is flagged too, but makes no analyst's note.)
+    with_analysts = (
+        mentions.filter(pl.col("analyst") & ~pl.col("company_id").is_in(list(vocabulary().media)))
+        .select("article_id")
+        .unique()
+    )
     return (
-        mentions.group_by("article_id", "company_id")
+        mentions.filter(~pl.col("analyst"))
+        .join(with_analysts.with_columns(pl.lit(True).alias("_note")), on="article_id", how="left")
+        .group_by("article_id", "company_id")
         .agg(
             pl.len().alias("n"),
             # "der Deutschen Post (DHL)" names the company twice in one sentence: a company
@@ -83,13 +92,21 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("sentence_idx").n_unique().alias("_sentences"),
             pl.col("char_start").min().alias("first"),
             discovered.all().alias("_found"),
+            pl.col("_note").first().fill_null(False),
         )
         .sort(["article_id", "n", "_found", "first"], descending=[False, True, False, False])
+        # In an analyst's note the only company of the seed it names besides its brokers is
+        # the rated one, wherever it is named: "... hob sein Kursziel von 95 auf 104 Euro
+        # an" before the company's one mention. (A newspaper's company named once late is
+        # often an aside.)
+        .with_columns(
+            (pl.col("_note") & ((~pl.col("_found")).sum().over("article_id") == 1)).alias("_only")
+        )
         # A company named once, late in a long text, is no article's main company.
         .filter(
             pl.when(pl.col("_found"))
             .then((pl.col("n") >= 2) & (pl.col("first") < 300))
-            .otherwise((pl.col("_sentences") >= 2) | (pl.col("first") < 300))
+            .otherwise((pl.col("_sentences") >= 2) | (pl.col("first") < 300) | pl.col("_only"))
         )
         .group_by("article_id", maintain_order=True)
         .agg(pl.col("company_id").first().alias("main_company_id"))
@@ -554,7 +571,7 @@ def extract_articles(
     seed_actors = mentions.lazy().filter(
         ~pl.col("analyst") & (pl.col("rule_id") != "company.discovered")
     )
-    main = _main_company(mentions.lazy().filter(~pl.col("analyst")))
+    main = _main_company(mentions.lazy())
     with _stage(timings, "figures"):
         lines = line_starts(art).collect(engine="in-memory").lazy()
         paragraph_names = _paragraph_subjects(seed_actors, ctx, lines)
