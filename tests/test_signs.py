@@ -33,6 +33,8 @@ CASES = [
     ("Unter dem Strich stand ein Verlust von 3,1 Milliarden Dollar.", "3,1 Milliarden Dollar", -3.1e9),
     ("Im Quartal rutschte der Autobauer mit 624 Millionen Yuan in die roten Zahlen.", "624 Millionen Yuan", -624e6),
     ("Nach einem Verlust im Vorjahr verdiente der Konzern 1,2 Milliarden Euro.", "1,2 Milliarden Euro", 1.2e9),
+    # The loss named before a colon: the clause after it sizes it.
+    ("Der operative Verlust der Sparte wurde kräftig gedrückt: von 1,2 Milliarden Euro vor einem Jahr auf jetzt 800 Millionen Euro.", "800 Millionen Euro", -8e8),
     # A clause whose verb is left out moves like the figure before it.
     ("Mercedes-Benz gab 2,1 Prozent nach, Volkswagen 1,8 Prozent.", "1,8 Prozent", -1.8),
     ("Die Allianz legte 1,1 Prozent zu, die Munich Re 0,9 Prozent.", "0,9 Prozent", 0.9),

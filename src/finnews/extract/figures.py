@@ -197,7 +197,12 @@ _LOSS_AFTER = r"^\s*(?:verlust|fehlbetrag|defizit|minus|in (?:die|den) roten zah
 
 def signed_profit() -> pl.Expr:
     """A profit amount stated as a loss is negative; every other amount keeps its sign."""
-    last = pl.col("_cb").str.extract(asciify_pattern(_EARNINGS_WORD), 1)
+    # Where the clause names no earnings word, the sentence before it does: "Der operative
+    # Verlust wurde gedrückt: von 1,24 Milliarden Dollar auf 863 Millionen".
+    last = pl.coalesce(
+        pl.col("_cb").str.extract(asciify_pattern(_EARNINGS_WORD), 1),
+        shadow_before(120).str.to_lowercase().str.extract(asciify_pattern(_EARNINGS_WORD), 1),
+    )
     loss = last.str.contains(asciify_pattern(_LOSS)).fill_null(False) | pl.col("_ca").str.contains(
         asciify_pattern(_LOSS_AFTER)
     )
