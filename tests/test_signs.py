@@ -35,6 +35,9 @@ CASES = [
     ("Nach einem Verlust im Vorjahr verdiente der Konzern 1,2 Milliarden Euro.", "1,2 Milliarden Euro", 1.2e9),
     # The loss named before a colon: the clause after it sizes it.
     ("Der operative Verlust der Sparte wurde kräftig gedrückt: von 1,2 Milliarden Euro vor einem Jahr auf jetzt 800 Millionen Euro.", "800 Millionen Euro", -8e8),
+    # ... unless the figure names its own: a profit the year before, after a loss.
+    ("Der Konzern hat 12 Mio. Euro Verlust verbucht (Vorjahr: 40 Mio. Euro Gewinn).", "40 Mio. Euro", 4e7),
+    ("Der Konzern hat 12 Mio. Euro Verlust verbucht (Vorjahr: 40 Mio. Euro Gewinn).", "12 Mio. Euro", -1.2e7),
     # A clause whose verb is left out moves like the figure before it.
     ("Mercedes-Benz gab 2,1 Prozent nach, Volkswagen 1,8 Prozent.", "1,8 Prozent", -1.8),
     ("Die Allianz legte 1,1 Prozent zu, die Munich Re 0,9 Prozent.", "0,9 Prozent", 0.9),

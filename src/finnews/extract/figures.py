@@ -192,7 +192,9 @@ _EARNINGS_WORD = (
     r"(?s).*(gewinn|überschuss|ergebnis|verdient|verlust|fehlbetrag|defizit|rote[n]? zahlen|minus)"
 )
 _LOSS = r"verlust|fehlbetrag|defizit|rote|minus"
-_LOSS_AFTER = r"^\s*(?:verlust|fehlbetrag|defizit|minus|in (?:die|den) roten zahlen)"
+_EARNINGS_AFTER = (
+    r"^\s*(verlust|fehlbetrag|defizit|minus|in (?:die|den) roten zahlen|gewinn|überschuss)"
+)
 
 
 def signed_profit() -> pl.Expr:
@@ -203,8 +205,14 @@ def signed_profit() -> pl.Expr:
         pl.col("_cb").str.extract(asciify_pattern(_EARNINGS_WORD), 1),
         shadow_before(120).str.to_lowercase().str.extract(asciify_pattern(_EARNINGS_WORD), 1),
     )
-    loss = last.str.contains(asciify_pattern(_LOSS)).fill_null(False) | pl.col("_ca").str.contains(
-        asciify_pattern(_LOSS_AFTER)
+    # The word right after the figure decides first: "31 Mio. Euro Verlust verbucht
+    # (Vorjahresquartal: 56,4 Mio. Euro Gewinn)" is a loss, then a profit.
+    after = pl.col("_ca").str.extract(asciify_pattern(_EARNINGS_AFTER), 1)
+    loss = (
+        pl.when(after.is_not_null())
+        .then(~after.str.contains(r"^(?:gewinn|uberschuss)"))
+        .otherwise(last.str.contains(asciify_pattern(_LOSS)))
+        .fill_null(False)
     )
     is_loss = (pl.col("kind") == "amount") & (pl.col("metric_type") == "profit") & loss
     return pl.when(is_loss).then(-pl.col("value").abs()).otherwise(pl.col("value"))
