@@ -88,6 +88,20 @@ def test_sentences_respect_ordinals_abbreviations_and_domains() -> None:
     assert sentences["sentence_idx"].to_list() == list(range(5))
 
 
+def test_initials_end_no_sentence_but_a_single_capital_may() -> None:
+    body = (
+        "Das Kursziel von J.P. Morgan sinkt. Auch U.S. Steel und J. P. Morgan fallen. "
+        "Die Firma setzt auf Plan B. Danach kam die Erholung."
+    )
+    frame = pl.DataFrame({"article_id": ["a"], "body": [body]})
+    assert split_sentences(frame.lazy()).collect()["text"].to_list() == [
+        "Das Kursziel von J.P. Morgan sinkt.",
+        "Auch U.S. Steel und J. P. Morgan fallen.",
+        "Die Firma setzt auf Plan B.",
+        "Danach kam die Erholung.",
+    ]
+
+
 def test_teaser_right_after_an_ad_marker_leaves_the_body() -> None:
     # Each pattern runs on what the one before left, so the "Anzeige" line taking the line
     # break does not hide the teaser line after it.

@@ -13,6 +13,9 @@ _MONTH_WORDS = alternation([m for m in MONTHS if not m.endswith(".")])
 _ABBREV = (
     r"\b(?:Mrd|Mio|Mill|Bio|Tsd|ca|Nr|Dr|Prof|Inc|Corp|Co|Ltd|bzw|vgl|evtl|ggf|usw|etc|inkl|"
     r"zzgl|St|Abs|Bros|Jan|Feb|Apr|Aug|Sept|Okt|Nov|Dez|z\.\s?B|u\.\s?a|d\.\s?h|o\.\s?ä)\."
+    # Initials: "J.P. Morgan", "U.S. Steel", "J. P. Morgan" (one capital alone, "Plan B.",
+    # may end a sentence).
+    r"|\b(?:[A-Z]\.\s?){1,3}[A-Z]\."
 )
 _DIGIT_DOT = rf"\d\.(?:\d|\s+(?:[a-zäöüß]|(?i:{_MONTH_WORDS})|Quartal|Geschäftsquartal))"
 # "JD.com", "z.B.": a dot directly followed by a letter or digit is inside a word.
