@@ -421,3 +421,20 @@ def test_an_analyst_note_s_only_company_is_its_main_one_though_named_once_late()
     aside = aside.replace("Berenberg", "ein Händler")
     found = extract_texts({"a": aside}, datetime.date(2025, 10, 1)).figures
     assert set(found["company_id"].to_list()) == {None}
+
+
+def test_an_organisation_outside_the_seed_named_in_three_sentences_is_the_main_company() -> None:
+    # Team-written: a broker's note on a small cap outside the seed, named first after a
+    # long introduction; one seed company is named once, as its customer.
+    body = (
+        "Die Analysten am Schweizer Markt werden vorsichtiger, immer mehr Kursziele sinken. "
+        "Am Morgen trafen gleich mehrere Senkungen ein, fast alle nach den Zahlen der "
+        "vergangenen Tage. Das überrascht nicht, der Bedarf an Anpassungen ist gross. "
+        "Besonders deutlich fiel der Schritt bei einem Titel aus, der lange als sicher galt.\n"
+        "Sensorik AG im Visier\n"
+        "Sensorik AG liefert Sensoren an Apple. Die UBS senkt ihr Kursziel auf 40 Franken. "
+        "Sie rechnet mit schwächeren Margen. Bei Sensorik AG sei die Lage unklar.\n"
+        "Seit Jahresbeginn hat die Aktie 30 Prozent verloren."
+    )
+    found = extract_texts({"s": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows() == [(40.0, "sensorik"), (-30.0, "sensorik")]

@@ -99,13 +99,22 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
         # the rated one, wherever it is named: "... hob sein Kursziel von 95 auf 104 Euro
         # an" before the company's one mention. (A newspaper's company named once late is
         # often an aside.)
+        # (Not where an organisation outside the seed is named more often: "des
+        # Apple-Zulieferers AMS" is about AMS.)
         .with_columns(
-            (pl.col("_note") & ((~pl.col("_found")).sum().over("article_id") == 1)).alias("_only")
+            (
+                pl.col("_note")
+                & ((~pl.col("_found")).sum().over("article_id") == 1)
+                & (
+                    pl.col("n")
+                    >= pl.col("n").filter(pl.col("_found")).max().over("article_id").fill_null(0)
+                )
+            ).alias("_only")
         )
         # A company named once, late in a long text, is no article's main company.
         .filter(
             pl.when(pl.col("_found"))
-            .then((pl.col("n") >= 2) & (pl.col("first") < 300))
+            .then((pl.col("n") >= 2) & (pl.col("first") < 300) | (pl.col("_sentences") >= 3))
             .otherwise((pl.col("_sentences") >= 2) | (pl.col("first") < 300) | pl.col("_only"))
         )
         .group_by("article_id", maintain_order=True)
