@@ -176,3 +176,21 @@ def test_look_around_is_refused_when_rules_load(tmp_path) -> None:
 def test_auto_anchors_cover_the_pattern() -> None:
     (rule,) = [r for r in load_rules().events if r.id == "strike.strike_words"]
     assert set(rule.anchors) == {"streik", "arbeitsniederlegung", "ausstand", "arbeitskampf"}
+
+
+def test_a_house_called_a_broker_before_its_name_is_the_analyst() -> None:
+    # Team-written: a broker of the seed that is in no broker list, called "Analysehaus".
+    body = (
+        "Infineon\n\n"
+        'Das Analysehaus Daiwa Securities hat das Rating für Infineon von "Hold" auf "Buy" '
+        "geändert. Das Kursziel wurde von 30 auf 40 Euro erhöht."
+    )
+    extraction = extract_texts({"d": body}, datetime.date(2025, 11, 25))
+    assert extraction.figures.select("value", "company_id").rows() == [
+        (30.0, "infineon"), (40.0, "infineon"),
+    ]  # fmt: skip
+    assert set(extraction.events["company_id"]) == {"infineon"}
+    # Without analyst words it is a company with figures of its own.
+    own = "Die Investmentbank Daiwa Securities steigerte den Gewinn um 5 Prozent."
+    figures = extract_texts({"o": own}, datetime.date(2025, 11, 25)).figures
+    assert figures.select("value", "company_id").rows() == [(5.0, "daiwa_securities")]

@@ -44,6 +44,7 @@ class Vocabulary:
     quoted: str  # any rating word in quotes
     media: frozenset[str]  # company ids of newspapers and magazines
     source_words: str  # words citing a source, on the lower-cased sentence
+    broker_descriptors: str  # a broker's descriptor right before a name, on the lower-cased text
 
 
 @lru_cache(maxsize=2)
@@ -71,6 +72,7 @@ def vocabulary(path: Path = RATINGS_FILE) -> Vocabulary:
     return Vocabulary(
         normalised, actions, analyst, brokers, frozenset(agencies), pattern, quoted,
         frozenset(data.get("media", [])), data.get("source_words", "$^"),
+        data.get("broker_descriptors", "$^"),
     )  # fmt: skip
 
 
@@ -101,6 +103,14 @@ def flag_analysts(mentions: pl.DataFrame, sentences: pl.LazyFrame) -> pl.DataFra
         list(voc.brokers)
     ) & follows.str.contains(r"^-(?:analyst|expert|research|strateg)")
     in_analyst_sentence = pl.col("_analyst_sentence").fill_null(False)
+    # "Das Analysehaus Daiwa Securities hat das Rating ... geändert": called a broker.
+    described = (
+        pl.col("text")
+        .str.slice(0, pl.col("char_start") - pl.col("sent_start"))
+        .str.to_lowercase()
+        .str.contains(voc.broker_descriptors)
+        .fill_null(False)
+    )
     # A rating agency that acts as one anywhere in the article is the analyst everywhere in
     # it; so is a newspaper cited anywhere in it the source everywhere.
     agency = (
@@ -111,7 +121,10 @@ def flag_analysts(mentions: pl.DataFrame, sentences: pl.LazyFrame) -> pl.DataFra
         mentions.join(flagged_sentences, on=["article_id", "sentence_idx"], how="left")
         .with_columns(
             (
-                (in_analyst_sentence & (alias.is_in(list(voc.brokers)) | hyphenated_broker))
+                (
+                    in_analyst_sentence
+                    & (alias.is_in(list(voc.brokers)) | hyphenated_broker | described)
+                )
                 | agency
             ).alias("analyst")
         )
