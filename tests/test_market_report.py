@@ -438,3 +438,15 @@ def test_an_organisation_outside_the_seed_named_in_three_sentences_is_the_main_c
     )
     found = extract_texts({"s": body}, datetime.date(2025, 10, 1)).figures
     assert found.select("value", "company_id").rows() == [(40.0, "sensorik"), (-30.0, "sensorik")]
+
+
+def test_a_sentence_opened_by_a_pronoun_speaks_of_the_company_before() -> None:
+    # Team-written: a Vienna close; the second share is named, then moved by "Sie".
+    body = (
+        "Die Wertpapiere des Verbund verloren 0,13 Prozent. Ebenfalls gefragt waren die "
+        "Wertpapiere der Addiko Bank. Sie legten um 2,72 Prozent zu."
+    )
+    found = extract_texts({"w": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "metric_type", "company_id").rows() == [
+        (-0.13, "price_change", "verbund"), (2.72, "price_change", "addiko_bank"),
+    ]  # fmt: skip

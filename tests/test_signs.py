@@ -33,6 +33,7 @@ CASES = [
     ("Unter dem Strich stand ein Verlust von 3,1 Milliarden Dollar.", "3,1 Milliarden Dollar", -3.1e9),
     ("Im Quartal rutschte der Autobauer mit 624 Millionen Yuan in die roten Zahlen.", "624 Millionen Yuan", -624e6),
     ("Nach einem Verlust im Vorjahr verdiente der Konzern 1,2 Milliarden Euro.", "1,2 Milliarden Euro", 1.2e9),
+    ("Für die Aktien der Bawag ging es um 1,61 Prozent hinab.", "1,61 Prozent", -1.61),
     # The loss named before a colon: the clause after it sizes it.
     ("Der operative Verlust der Sparte wurde kräftig gedrückt: von 1,2 Milliarden Euro vor einem Jahr auf jetzt 800 Millionen Euro.", "800 Millionen Euro", -8e8),
     # ... unless the figure names its own: a profit the year before, after a loss.

@@ -94,8 +94,8 @@ def clause_after() -> pl.Expr:
 # im Minus", "um 12 Prozent ein" after "brach"). Only the first 45 characters count ("um 10,4 Prozent auf 1,96 Milliarden Euro gesunken").
 # Verb-final clauses put the finite verb there too ("während der Index 13 % einbüßte"), and a
 # comparative may be inflected ("0,18 Prozent niedrigere Wirtschaftsleistung").
-_FALL_AFTER = r"\b(?:nach unten|abwärts|in die tiefe|abgesackt|verlor|verlieren|büßte|büßten|auf talfahrt|in den keller|verloren|eingebüßt|einbüßte|einbüßten|eingebrochen|einbrach|einbrachen|einbräche|nachgab|nachgaben|nachgegeben|sank|sanken|sinken|sinkt|fiel|fielen|fällt|verbilligt\w*|billiger|abgab|abgaben|abgegeben|abgestürzt|abstürzte|abrutschte|abgerutscht|gesunken|gefallen|gesenkt|gekürzt|reduziert|reduzieren|verringert|verringern|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger\w*|geringer\w*|im minus|ins minus|minus|unter (?:de[mnr]|vorjahr\w*|erwartung\w*)|tiefer|leichter|schwächer\w*)\b"
-_RISE_AFTER = r"\b(?:nach oben|aufwärts|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus|fester|freundlicher)\b"
+_FALL_AFTER = r"\b(?:nach unten|abwärts|hinab|hinunter|bergab|in die tiefe|abgesackt|verlor|verlieren|büßte|büßten|auf talfahrt|in den keller|verloren|eingebüßt|einbüßte|einbüßten|eingebrochen|einbrach|einbrachen|einbräche|nachgab|nachgaben|nachgegeben|sank|sanken|sinken|sinkt|fiel|fielen|fällt|verbilligt\w*|billiger|abgab|abgaben|abgegeben|abgestürzt|abstürzte|abrutschte|abgerutscht|gesunken|gefallen|gesenkt|gekürzt|reduziert|reduzieren|verringert|verringern|zurückgegangen|zurückging|zurückgingen|geschrumpft|weniger|niedriger\w*|geringer\w*|im minus|ins minus|minus|unter (?:de[mnr]|vorjahr\w*|erwartung\w*)|tiefer|leichter|schwächer\w*)\b"
+_RISE_AFTER = r"\b(?:nach oben|aufwärts|hinauf|bergauf|gewonnen|zugelegt|gestiegen|geklettert|erhöht|angehoben|gewachsen|mehr|höher|im plus|ins plus|fester|freundlicher)\b"
 # "gab um 2,4 Prozent nach", "gibt ... ab", "brach ... ein": the verb before, its particle
 # closing the clause.
 _SEPARABLE_FALL = (

@@ -303,7 +303,12 @@ _TRADE = (
 )
 # "Am Vortag war der Kurs des Leiterplattenherstellers um 14 Prozent abgerutscht": the trade
 # in the genitive before the figure speaks of the company the sentence before named too.
-_TRADE_ANAPHOR = rf"^(?:Der|Die|Das) {_TRADE}\b|\bdes {_TRADE}s\b"
+_TRADE_ANAPHOR = (
+    rf"^(?:Der|Die|Das) {_TRADE}\b|\bdes {_TRADE}s\b"
+    # "Ebenfalls gefragt waren die Papiere der Addiko Bank. Sie legten um 2,72 Prozent zu":
+    # a sentence opened by a pronoun speaks of the company the one before named.
+    r"|^(?:Sie|Er|Ihre?|Seine?|Diese[rs]?)\s"
+)
 _PLACE_PREPOSITION = (
     r"(?i)^(?:auf|an|am|bei|beim|über|von|vom|in|im|mit|für|laut|nach|zu|zur|zum)\b"
 )
