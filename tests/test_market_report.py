@@ -450,3 +450,14 @@ def test_a_sentence_opened_by_a_pronoun_speaks_of_the_company_before() -> None:
     assert found.select("value", "metric_type", "company_id").rows() == [
         (-0.13, "price_change", "verbund"), (2.72, "price_change", "addiko_bank"),
     ]  # fmt: skip
+
+
+def test_the_share_of_a_trade_with_its_adjective_is_the_company_before() -> None:
+    # Team-written: the steelmaker is named, then its shares by trade and adjective.
+    body = (
+        "Der Verbund stieg um 0,5 Prozent, der Verbund war gefragt. "
+        "Mit Aufschlägen schlossen dagegen voestalpine. "
+        "Die Aktien des heimischen Stahlgiganten legten um 2,69 Prozent zu."
+    )
+    found = extract_texts({"v": body}, datetime.date(2025, 10, 1)).figures
+    assert found.select("value", "company_id").rows()[-1] == (2.69, "voestalpine")

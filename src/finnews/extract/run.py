@@ -299,12 +299,12 @@ def _organisation_before(figures: pl.LazyFrame, organisations: pl.LazyFrame) -> 
 
 _TRADE = (
     r"(?i:[a-zäöüß-]*(?:konzern|unternehmen|versicherer|hersteller|gruppe|firma|"
-    r"händler|anbieter|versorger|spezialist|zulieferer|riese|autobauer|chipentwickler))"
+    r"händler|anbieter|versorger|spezialist|zulieferer|riese|gigant|autobauer|chipentwickler))"
 )
 # "Am Vortag war der Kurs des Leiterplattenherstellers um 14 Prozent abgerutscht": the trade
 # in the genitive before the figure speaks of the company the sentence before named too.
 _TRADE_ANAPHOR = (
-    rf"^(?:Der|Die|Das) {_TRADE}\b|\bdes {_TRADE}s\b"
+    rf"^(?:Der|Die|Das) {_TRADE}\b|\bdes (?:[a-zäöüß]+en\s+)?{_TRADE}(?:s|en|n)\b"
     # "Ebenfalls gefragt waren die Papiere der Addiko Bank. Sie legten um 2,72 Prozent zu":
     # a sentence opened by a pronoun speaks of the company the one before named.
     r"|^(?:Sie|Er|Ihre?|Seine?|Diese[rs]?)\s"
