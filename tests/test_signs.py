@@ -34,6 +34,9 @@ CASES = [
     ("Im Quartal rutschte der Autobauer mit 624 Millionen Yuan in die roten Zahlen.", "624 Millionen Yuan", -624e6),
     ("Nach einem Verlust im Vorjahr verdiente der Konzern 1,2 Milliarden Euro.", "1,2 Milliarden Euro", 1.2e9),
     ("Für die Aktien der Bawag ging es um 1,61 Prozent hinab.", "1,61 Prozent", -1.61),
+    # A long clause puts the verb far before the figure; a tolerance is no direction.
+    ("Die Aktie verlor auf der Handelsplattform Tradegate gegenüber dem Xetra-Schluss nachbörslich um über fünf Prozent.", "über fünf Prozent", -5.0),
+    ("Für das Quartal rechnet das Unternehmen mit einem Umsatz von 11 Milliarden Dollar, plus/minus 2 Prozent.", "2 Prozent", 2.0),
     # The loss named before a colon: the clause after it sizes it.
     ("Der operative Verlust der Sparte wurde kräftig gedrückt: von 1,2 Milliarden Euro vor einem Jahr auf jetzt 800 Millionen Euro.", "800 Millionen Euro", -8e8),
     # ... unless the figure names its own: a profit the year before, after a loss.

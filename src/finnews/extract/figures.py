@@ -77,9 +77,9 @@ def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
 _CLAUSE_BREAK = r"(?:,\s|;|:\s|\s-\s|[()])"
 
 
-def clause_before() -> pl.Expr:
-    """The lower-cased shadow of the figure's clause up to the figure (at most 80 chars)."""
-    before = shadow_before(80).str.to_lowercase()
+def clause_before(chars: int = 80) -> pl.Expr:
+    """The lower-cased shadow of the figure's clause up to the figure (at most `chars`)."""
+    before = shadow_before(chars).str.to_lowercase()
     return before.str.extract(rf"(?s)^(?:.*{_CLAUSE_BREAK})?(.*)$", 1)
 
 
@@ -110,6 +110,17 @@ _CHANGE_NOUN = (
 )
 
 
+def _without_non_directions(clause: pl.Expr) -> pl.Expr:
+    """`clause` without the words that name no direction of the figure."""
+    # "plus/minus 2 %", "+/- 2 %" is a tolerance, no direction.
+    clause = clause.str.replace_all(r"plus\s*/\s*minus|\+\s*/\s*[-−–]", " ")
+    # "verbesserten sich nach leichten Auftaktverlusten um 0,66 Prozent": where the move
+    # started, not its direction.
+    return clause.str.replace_all(
+        r"\bnach (?:\w+ )?\w*(?:verlusten|gewinnen|abschlagen|aufschlagen)\b", " "
+    )
+
+
 def signed_change() -> pl.Expr:
     """A percentage (or percentage points) that falls is negative: "ein Minus von gut 7
     Prozent", "verlor knapp 4 Prozent", "gab um 2,4 Prozent nach", "9 Prozent weniger".
@@ -119,19 +130,19 @@ def signed_change() -> pl.Expr:
     (participles, "weniger", "im Minus"), then the last direction word before it, then a
     separable verb whose particle ends the clause. A level after "auf" following
     a verb, and every amount, keep their sign."""
-    # "plus/minus 2 %", "+/- 2 %" is a tolerance, no direction.
-    before = pl.col("_cb").str.replace_all(r"plus\s*/\s*minus|\+\s*/\s*[-−–]", " ")
-    # "verbesserten sich nach leichten Auftaktverlusten um 0,66 Prozent": where the move
-    # started, not its direction.
-    before = before.str.replace_all(
-        r"\bnach (?:\w+ )?\w*(?:verlusten|gewinnen|abschlagen|aufschlagen)\b", " "
-    )
+    before = _without_non_directions(pl.col("_cb"))
     after = pl.col("_ca")
     near_after = after.str.slice(0, 45)
     first_after = near_after.str.extract(
         f"({asciify_pattern(_FALL_AFTER)}|{asciify_pattern(_RISE_AFTER)})", 1
     )
-    direction = before.str.extract(asciify_pattern(rf"(?s).*({_FALL}|{_RISE})"), 1)
+    direction_words = asciify_pattern(rf"(?s).*({_FALL}|{_RISE})")
+    # A long clause puts its verb further back: "Die Aktie verlor auf der Handelsplattform
+    # Tradegate gegenüber dem Xetra-Schluss nachbörslich um über fünf Prozent".
+    direction = pl.coalesce(
+        before.str.extract(direction_words, 1),
+        _without_non_directions(clause_before(140)).str.extract(direction_words, 1),
+    )
     falling_before = direction.str.contains(f"^(?:{asciify_pattern(_FALL)})")
     noun = direction.str.contains(asciify_pattern(_CHANGE_NOUN)).fill_null(False)
     # ("sank auf 16,5 von 17,4 Prozent": the value before, a level too.)
