@@ -461,3 +461,17 @@ def test_the_share_of_a_trade_with_its_adjective_is_the_company_before() -> None
     )
     found = extract_texts({"v": body}, datetime.date(2025, 10, 1)).figures
     assert found.select("value", "company_id").rows()[-1] == (2.69, "voestalpine")
+
+
+def test_a_company_named_beside_the_subject_is_neither_subject_nor_actor() -> None:
+    # Team-written: a late-trading note that names another falling share first.
+    body = (
+        "Neben Puma gerät heute auch Sartorius nachbörslich unter Druck. Auslöser waren neue "
+        "Quartalszahlen. Die erste Reaktion: ein Minus von rund fünf Prozent.\n"
+        "Sartorius hat den Umsatz gesteigert.\n"
+        "Der Konzern bleibt vorsichtig."
+    )
+    extraction = extract_texts({"n": body}, datetime.date(2025, 10, 1))
+    assert extraction.figures.select("value", "company_id").rows() == [(-5.0, "sartorius")]
+    releases = extraction.events.filter(pl.col("event_type") == "earnings_release")
+    assert set(releases["company_id"]) == {"sartorius"}

@@ -307,7 +307,9 @@ def _context() -> list[pl.Expr]:
     # "die Deutsche-Bank-Tochter DWS", "die Rocket-Internet-Beteiligung": the parent names
     # the child, which is the one that acts.
     parent = shadow_after(30).str.to_lowercase().str.contains(_PARENT_OF)
-    no_actor = after_mit | taken | parent
+    # "Neben TUI gerät auch Sartorius unter Druck": the one beside is not the one who acts.
+    beside = lead.str.contains(r"\bneben (?:dem |der |den )?$")
+    no_actor = after_mit | taken | parent | beside
     return [held.alias("held"), after_und.alias("after_und"), no_actor.alias("no_actor")]
 
 

@@ -139,6 +139,11 @@ def line_starts(art: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+# "Neben TUI gerät auch Sartorius unter Druck": a company named beside, like or against the
+# subject is not the subject.
+_BESIDES = r"(?i)\b(?:neben|wie|gegenüber|als|trotz|ohne|gegen|statt|anstatt|außer)\s+(?:der|die|das|dem|den|des)?\s*$"
+
+
 def _paragraph_subjects(
     mentions: pl.LazyFrame, ctx: pl.LazyFrame, lines: pl.LazyFrame
 ) -> pl.LazyFrame:
@@ -157,7 +162,7 @@ def _paragraph_subjects(
             ctx.select("article_id", "sentence_idx", "sent_start", "text"),
             on=["article_id", "sentence_idx"],
         )
-        .filter(lead.str.contains(_SUBJECT_POSITION))
+        .filter(lead.str.contains(_SUBJECT_POSITION) & ~lead.str.contains(_BESIDES))
         .select("article_id", "char_start", "company_id")
         .pipe(with_paragraph, lines)
     )
