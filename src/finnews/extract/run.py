@@ -94,7 +94,11 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
             discovered.all().alias("_found"),
             pl.col("_note").first().fill_null(False),
         )
-        .sort(["article_id", "n", "_found", "first"], descending=[False, True, False, False])
+        # (The company id last: equal counts and places never leave the order to a hash.)
+        .sort(
+            ["article_id", "n", "_found", "first", "company_id"],
+            descending=[False, True, False, False, False],
+        )
         # In an analyst's note the only company of the seed it names besides its brokers is
         # the rated one, wherever it is named: "... hob sein Kursziel von 95 auf 104 Euro
         # an" before the company's one mention. (A newspaper's company named once late is
@@ -670,6 +674,23 @@ def _with_discovered(
         )
         .collect(engine="in-memory")
     )
+    # "Alpine Bau" and "Alpine" found at one place are one organisation: the longer name.
+    key = ["article_id", "sentence_idx"]
+    shorter = (
+        found.select(*key, "entity_id", "name", "char_start", "char_end")
+        .join(
+            found.select(*key, pl.col("char_start").alias("_s"), pl.col("char_end").alias("_e")),
+            on=key,
+        )
+        .filter(
+            (pl.col("_s") <= pl.col("char_start"))
+            & (pl.col("char_end") <= pl.col("_e"))
+            & ((pl.col("_e") - pl.col("_s")) > (pl.col("char_end") - pl.col("char_start")))
+        )
+        .select("entity_id", "name")
+        .unique()
+    )
+    found = found.join(shorter, on=["entity_id", "name"], how="anti", maintain_order="left")
     discovered = (
         drop_overlapping(found, mentions)
         .with_columns(
