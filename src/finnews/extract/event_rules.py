@@ -117,24 +117,21 @@ def _column(rule: EventRule) -> str:
     return "_frame" if rule.read == "frame" else "_lower"
 
 
-def _void_column(void: Void, column: str) -> str:
-    return f"_void:{void.name}:{column}"
+def _views(cond: object) -> set[str]:
+    """The views a condition reads."""
+    if not isinstance(cond, tuple) or not cond:
+        return set()
+    if cond[0] == "match":
+        return {cond[1]}
+    if cond[0] == "not":
+        return _views(cond[1])
+    if cond[0] in ("all", "any"):
+        return set().union(*(_views(c) for c in cond[1]))
+    return set()
 
 
-def _sentence_voids(rules: RuleSet, texts: pl.DataFrame) -> pl.DataFrame:
-    """Every sentence void the pattern rules use, judged once per candidate sentence (and
-    text read), not once per rule: a boolean column `_void:<name>:<column>` each."""
-    needed = {
-        (void, _column(rule))
-        for rule in rules.events
-        if rule.pattern
-        for void in rule.voids
-        if void.scope == "sentence"
-    }
-    return texts.with_columns(
-        voided((void,), pl.col(column)).alias(_void_column(void, column))
-        for void, column in sorted(needed, key=lambda vc: (vc[0].name, vc[1]))
-    )
+def _reads_frame(rule: EventRule) -> bool:
+    return rule.read == "frame" or "frame" in _views(rule.requires)
 
 
 def _pattern_rule(rule: EventRule, texts: pl.DataFrame) -> pl.LazyFrame:
@@ -143,15 +140,13 @@ def _pattern_rule(rule: EventRule, texts: pl.DataFrame) -> pl.LazyFrame:
     match's span (`_s`, `_e`) and the text read (`_text`)."""
     column = _column(rule)
     assert rule.pattern is not None
-    sentence_void = pl.any_horizontal(
-        pl.lit(False),
-        *(pl.col(_void_column(v, column)) for v in rule.voids if v.scope == "sentence"),
-    )
-    # Most candidates hold an anchor but no match: one plain pass drops them before the
-    # matches are located (two passes) for the window voids.
-    matching = texts.lazy().filter(
-        _requires(rule) & ~sentence_void & pl.col(column).str.contains(rule.pattern)
-    )
+    # Most candidates hold an anchor but no match: one plain pass (eager, so that the
+    # conditions below are not fused into it) drops them; only the sentences that match
+    # are judged by the rule's requires and sentence voids, and located (two passes) for
+    # the window voids.
+    matched = texts.filter(pl.col(column).str.contains(rule.pattern))
+    sentence_void = voided(tuple(v for v in rule.voids if v.scope == "sentence"), pl.col(column))
+    matching = matched.lazy().filter(_requires(rule) & ~sentence_void)
     if all(void.scope == "sentence" for void in rule.voids):
         return matching.select(*KEY).unique().with_columns(pl.lit(rule.id).alias("rule_id"))
     return (
@@ -234,11 +229,18 @@ def fired_rules(
         .with_columns(pl.col("_product").fill_null(False))
     )
     found = candidates(lower.lazy(), rules).collect(engine="in-memory")
-    texts = frames(
-        context.join(found.select(KEY).unique().lazy(), on=KEY, how="semi"), mentions
+    texts = context.join(found.select(KEY).unique().lazy(), on=KEY, how="semi").collect(
+        engine="in-memory"
+    )
+    # The frame (each company mention masked) only for the candidates of the few rules
+    # that read it, not for every candidate sentence.
+    framed = pl.col("rule_id").is_in(sorted(r.id for r in rules.events if _reads_frame(r)))
+    framed_found = found.filter(framed)
+    framed_texts = frames(
+        texts.lazy().join(framed_found.select(KEY).unique().lazy(), on=KEY, how="semi"), mentions
     ).collect(engine="in-memory")
-    texts = _sentence_voids(rules, texts)
-    by_rule = found.join(texts, on=KEY).partition_by("rule_id", as_dict=True)
+    by_rule = found.filter(~framed).join(texts, on=KEY).partition_by("rule_id", as_dict=True)
+    by_rule |= framed_found.join(framed_texts, on=KEY).partition_by("rule_id", as_dict=True)
     located = [r for r in rules.events if r.pattern and (r.id,) in by_rule]
     sentence_only = [r for r in located if all(v.scope == "sentence" for v in r.voids)]
     windowed = [r for r in located if r not in sentence_only]
