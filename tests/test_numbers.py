@@ -178,3 +178,15 @@ def test_a_bare_scaled_number_takes_its_articles_currency() -> None:
 def test_units_of_measure_are_counts(text: str, surface: str, value: float) -> None:
     found = only_figure(text)
     assert (found["surface"], found["kind"], found["value"]) == (surface, "count", value)
+
+
+def test_rsi_anchors_cover_every_rsi_match():
+    """The RSI finder searches only sentences whose shadow holds an anchor: sound only if
+    no match can do without one (proved on the pattern as it runs on the shadow)."""
+    from finnews.asciify import asciify_pattern
+    from finnews.extract.figures import RSI_ANCHORS
+    from finnews.numbers import RSI
+    from finnews.rules.anchors import covered
+
+    assert covered(asciify_pattern(RSI), RSI_ANCHORS)
+    assert not covered(asciify_pattern(RSI), ["RSI"])  # the proof is not vacuous

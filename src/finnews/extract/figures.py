@@ -58,9 +58,15 @@ _FALL = r"sackt|sacken|rutscht\b|rutschen|rutschten|talfahrt|zurückgegangen|zur
 _RISE = r"plus|verbesser|gewann|gewinnt|zugelegt|legte|stieg|steigt|gestiegen|kletter|wuchs|wächst|höher|verteuert|anstieg|zuwachs|aufschlag|steiger"
 
 
+# Every RSI match holds one of these in the sentence's shadow (tests/test_numbers.py proves
+# it on the pattern): only the sentences that hold one are searched.
+RSI_ANCHORS = ["RSI", "Relative"]
+
+
 def _rsi_spans(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     # The evidence of an RSI reading is the number itself, the last token of the match.
-    return find_spans(sentences, "text", RSI, keep).with_columns(
+    candidates = sentences.filter(pl.col("shadow").str.contains_any(RSI_ANCHORS))
+    return find_spans(candidates, "text", RSI, keep).with_columns(
         (pl.col("char_end") - pl.col("number").str.len_chars().cast(pl.Int64)).alias("char_start"),
         pl.col("number").alias("surface"),
         pl.lit("index_points").alias("kind"),

@@ -857,9 +857,13 @@ def _figures(
         )
         .collect(engine="in-memory")
     )
+    # Collected once: the subject attribution reads the figures seven times (each lookup of
+    # a company before, after, in the paragraph ...), and each read would otherwise derive
+    # the previous, listed, reversed and prior values again.
+    found = pl.concat([amounts, dates.lazy()], how="diagonal_relaxed").collect(engine="in-memory")
     figures = (
         _subject_company(
-            pl.concat([amounts, dates.lazy()], how="diagonal_relaxed"),
+            found.lazy(),
             mentions.lazy(),
             main,
             organisations,
