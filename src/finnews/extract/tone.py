@@ -37,8 +37,16 @@ def with_tone(sentences: pl.LazyFrame, path: Path = LEXICON) -> pl.LazyFrame:
     """Add n_positive and n_negative (Int32) from the sentence's `shadow`."""
     pattern, negative = load_lexicon(path)
     hits = pl.col("shadow").str.to_lowercase().str.extract_all(pattern)
-    n_negative = hits.list.eval(pl.element().is_in(list(negative))).list.sum()
-    return sentences.with_columns(
-        (hits.list.len() - n_negative).cast(pl.Int32).alias("n_positive"),
-        n_negative.cast(pl.Int32).alias("n_negative"),
+    n_negative = pl.col("_hits").list.eval(pl.element().is_in(list(negative))).list.sum()
+    # The hits are a column of their own: written inline in both counts, the lexicon's
+    # pattern ran three times over every sentence (polars did not share the subexpression
+    # holding the list.eval).
+    return (
+        sentences.with_columns(hits.alias("_hits"))
+        .with_columns(n_negative.alias("_n_negative"))
+        .with_columns(
+            (pl.col("_hits").list.len() - pl.col("_n_negative")).cast(pl.Int32).alias("n_positive"),
+            pl.col("_n_negative").cast(pl.Int32).alias("n_negative"),
+        )
+        .drop("_hits", "_n_negative")
     )
