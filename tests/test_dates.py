@@ -116,3 +116,29 @@ def test_weekdays_are_days_of_the_publication_week() -> None:
     # A weekday beside its calendar date adds no second date.
     both = dates_in("Am Donnerstag, dem 11. Dezember, tagt der Rat.", tuesday)
     assert [(d["surface"], d["value_date"]) for d in both] == [("11. Dezember", date(2025, 12, 11))]
+
+
+def test_date_prefilters_cover_every_date_pattern() -> None:
+    """extract_dates searches only sentences whose shadow holds a digit before a dot or a
+    dash, or a weekday's name: sound only if every match of each pattern does."""
+    from finnews.asciify import asciify_pattern
+    from finnews.extract.dates import ISO_DATE, NUMERIC_DATE, TEXT_DATE, WEEKDAY_DATE, WEEKDAYS
+    from finnews.rules.anchors import covered
+
+    assert covered(asciify_pattern(WEEKDAY_DATE), WEEKDAYS)
+    # Each numbered pattern opens with a mandatory digit group right before "." or "-"
+    # (nothing before it is optional), so every match holds a match of NUMBERED_ANCHOR.
+    assert TEXT_DATE.startswith(r"\b(?P<day>\d{1,2})\.")
+    assert NUMERIC_DATE.startswith(r"\b(?P<day>\d{1,2})\.")
+    assert ISO_DATE.startswith(r"\b(?P<year>(?:19|20)\d{2})-")
+
+
+def test_date_prefilter_keeps_every_date() -> None:
+    text = (
+        "Am Donnerstag, dem 11. Dezember, und am 21.11.2025 sowie am 2026-02-19 tagt man; "
+        "kommenden Montag auch, ebenso am 18. oder 19. März."
+    )
+    found = dates_in(text, date(2025, 11, 1))
+    assert {d["value_date"] for d in found} >= {
+        date(2025, 12, 11), date(2025, 11, 21), date(2026, 2, 19), date(2026, 3, 18),
+    }  # fmt: skip

@@ -17,6 +17,9 @@ TEXT_DATE = (
 NUMERIC_DATE = r"\b(?P<day>\d{1,2})\.(?P<month_num>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"
 # "2026-02-19"
 ISO_DATE = r"\b(?P<year>(?:19|20)\d{2})-(?P<month_num>\d{2})-(?P<day>\d{2})\b"
+# What every match of TEXT_DATE, NUMERIC_DATE and ISO_DATE holds in the shadow: a digit
+# right before a dot ("11. Dezember", "21.11.2025") or a dash ("2026-02-19").
+NUMBERED_ANCHOR = r"\d[.-]"
 # "am Donnerstag", "kommenden Montag": a weekday of the publication week, resolved from the
 # publication date (stock news dates next week's results and yesterday's close this way).
 WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
@@ -136,17 +139,27 @@ def resolve_date(
 
 def extract_dates(sentences: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
     """Date mentions in sentences: value_date, alt_date (for "18. oder 19."), year_inferred."""
+    # Only sentences that can hold a date are searched (most hold none), and only they
+    # get their tense: a digit right before a dot or a dash for the numbered dates, a
+    # weekday's name for WEEKDAY_DATE (tests/test_dates.py proves both on the patterns).
+    numbered = pl.col("shadow").str.contains(NUMBERED_ANCHOR)
+    weekday = pl.col("shadow").str.contains_any(WEEKDAYS)
+    tensed = (
+        sentences.with_row_index("_sentence")
+        .filter(numbered | weekday)
+        .with_columns(sentence_tense(pl.col("shadow")).alias("_tense"))
+    )
     # Diagonal concat: each pattern's missing groups (day2, month_name...) become nulls.
-    tensed = sentences.with_columns(
-        sentence_tense(pl.col("shadow")).alias("_tense")
-    ).with_row_index("_sentence")
     spans = pl.concat(
         [
-            find_spans(tensed, "text", p, [*keep, "_tense", "_sentence"], shadow_col="shadow")
+            find_spans(
+                tensed.filter(weekday if p == WEEKDAY_DATE else numbered),
+                "text", p, [*keep, "_tense", "_sentence"], shadow_col="shadow",
+            )
             for p in (TEXT_DATE, NUMERIC_DATE, ISO_DATE, WEEKDAY_DATE)
         ],
         how="diagonal_relaxed",
-    )
+    )  # fmt: skip
     # "Am Donnerstag, dem 11. Dezember": the calendar date is the one to keep.
     calendar = pl.col("weekday").is_null()
     spans = spans.filter(calendar | ~calendar.any().over("_sentence"))
