@@ -190,3 +190,28 @@ def test_rsi_anchors_cover_every_rsi_match():
 
     assert covered(asciify_pattern(RSI), RSI_ANCHORS)
     assert not covered(asciify_pattern(RSI), ["RSI"])  # the proof is not vacuous
+
+
+def test_find_spans_prefilter_keeps_offsets() -> None:
+    """With a shadow column, find_spans drops texts without a match before locating the
+    matches: the spans (offsets, surfaces, groups) are those found without the filter."""
+    from finnews.asciify import asciify
+
+    texts = [
+        "Kein Betrag hier.",
+        "Der Umsatz stieg um 5 Prozent auf 3,2 Mrd. Euro.",
+        "",
+        None,
+        "Nichts.",
+        "Übernahme für 550 Millionen Euro, davon 12 Prozent in bar.",
+        "Straße ohne Zahl",
+    ]
+    frame = pl.DataFrame({"id": list(range(len(texts))), "text": texts}).with_columns(
+        asciify(pl.col("text")).alias("shadow")
+    )
+    filtered = find_spans(frame, "text", FIGURE, ["id"], shadow_col="shadow").collect()
+    unfiltered = find_spans(frame, "text", FIGURE, ["id"]).collect()
+    assert filtered.height == 4
+    assert filtered.equals(unfiltered)
+    for row in filtered.iter_rows(named=True):
+        assert texts[row["id"]][row["char_start"] : row["char_end"]] == row["surface"]
