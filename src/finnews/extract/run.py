@@ -75,15 +75,12 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
     (`company.discovered`) included: those stand for a small-cap's article ("Capital Stage
     AG beschließt Kapitalerhöhung") only when named twice, first in the opening lines."""
     discovered = pl.col("rule_id") == "company.discovered"
-    # (A newspaper cited as the source is flagged too, but makes no analyst's note.)
-    with_analysts = (
-        mentions.filter(pl.col("analyst") & ~pl.col("company_id").is_in(list(vocabulary().media)))
-        .select("article_id")
-        .unique()
-    )
+    # An analyst's note: a broker acts as analyst somewhere in the article. (A newspaper
+    # cited as the source is flagged too, but makes no analyst's note.)
+    broker = pl.col("analyst") & ~pl.col("company_id").is_in(list(vocabulary().media))
     return (
-        mentions.filter(~pl.col("analyst"))
-        .join(with_analysts.with_columns(pl.lit(True).alias("_note")), on="article_id", how="left")
+        mentions.with_columns(broker.any().over("article_id").alias("_note"))
+        .filter(~pl.col("analyst"))
         .group_by("article_id", "company_id")
         .agg(
             pl.len().alias("n"),
@@ -92,7 +89,7 @@ def _main_company(mentions: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("sentence_idx").n_unique().alias("_sentences"),
             pl.col("char_start").min().alias("first"),
             discovered.all().alias("_found"),
-            pl.col("_note").first().fill_null(False),
+            pl.col("_note").first(),
         )
         # (The company id last: equal counts and places never leave the order to a hash.)
         .sort(
